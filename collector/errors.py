@@ -1,0 +1,2 @@
+class StorageUnavailable(Exception):
+    """The media store could not be written or read; the operation left nothing behind."""

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from collector import views
+
+app_name = "collector"
+urlpatterns = [
+    path("collect/", views.collect_page, name="collect"),
+]

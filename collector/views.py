@@ -1,0 +1,5 @@
+from django.shortcuts import render
+
+
+def collect_page(request):
+    return render(request, "collector/collect.html")

@@ -1,0 +1,58 @@
+"""Training and evaluation arrays: MNIST and synthetic negatives, all through `preprocess`."""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ml import mnist
+from ml.constants import NOT_A_DIGIT
+from ml.negatives import make_negatives
+from ml.preprocess import preprocess_many
+
+
+@dataclass
+class Split:
+    x: np.ndarray  # (N, 28, 28, 1) float32, the model input.
+    y: np.ndarray  # (N,) int64 class index; NOT_A_DIGIT for negatives.
+    weight: np.ndarray  # (N,) float32 sample weight.
+
+    def __len__(self) -> int:
+        return len(self.y)
+
+    @staticmethod
+    def concat(*splits: "Split") -> "Split":
+        return Split(*(np.concatenate([getattr(s, f) for s in splits]) for f in ("x", "y", "weight")))
+
+    def take(self, index) -> "Split":
+        return Split(self.x[index], self.y[index], self.weight[index])
+
+
+def make_split(x: np.ndarray, y, weight: float = 1.0) -> Split:
+    y = np.asarray(y, dtype=np.int64)
+    return Split(x.astype(np.float32), y, np.full(len(y), weight, dtype=np.float32))
+
+
+def mnist_split(split: str, mnist_dir=None, limit: int | None = None, seed: int = 0) -> Split:
+    """MNIST images through the same preprocessing as everything else (optionally a sample)."""
+    images, labels = mnist.load_split(split, mnist_dir)
+    if limit is not None and limit < len(labels):
+        index = np.sort(np.random.default_rng(seed).choice(len(labels), size=limit, replace=False))
+        images, labels = images[index], labels[index]
+    return make_split(preprocess_many(images), labels)
+
+
+def negative_split(count: int, seed: int) -> Split:
+    return make_split(preprocess_many(make_negatives(count, seed)), np.full(count, NOT_A_DIGIT))
+
+
+def stratified_holdout(labels: np.ndarray, size: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Index arrays (keep, holdout) with `size` holdout items spread evenly over labels."""
+    rng = np.random.default_rng(seed)
+    order = rng.permutation(len(labels))
+    fraction = size / max(len(labels), 1)
+    holdout = []
+    for label in np.unique(labels):
+        members = order[labels[order] == label]
+        holdout.extend(members[: int(round(len(members) * fraction))])
+    holdout = np.sort(np.asarray(holdout, dtype=np.int64))
+    return np.setdiff1d(np.arange(len(labels)), holdout), holdout

@@ -1,0 +1,2 @@
+class ModelUnavailable(Exception):
+    """No model version could be loaded; the API answers 503."""

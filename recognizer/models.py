@@ -1,0 +1,74 @@
+"""Model versions (immutable artifacts + an active pointer) and the predictions they made."""
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class ModelVersionQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class ModelVersion(models.Model):
+    """An immutable trained model in the default storage; exactly one version is active."""
+
+    tag = models.SlugField(max_length=100, unique=True)
+    created = models.DateTimeField(default=timezone.now)
+    artifact_prefix = models.CharField(max_length=200, help_text="Storage folder holding model.tflite, model.keras and metadata.json.")
+    metadata = models.JSONField(default=dict)
+    is_active = models.BooleanField(default=False)
+    activated_at = models.DateTimeField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+
+    objects = ModelVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created"]
+        constraints = [models.UniqueConstraint(fields=["is_active"], condition=Q(is_active=True), name="one_active_model_version")]
+
+    def __str__(self) -> str:
+        return self.tag + (" (active)" if self.is_active else "")
+
+    def artifact_path(self, name: str) -> str:
+        return f"{self.artifact_prefix.rstrip('/')}/{name}"
+
+    def metric(self, *keys, default=None):
+        value = self.metadata.get("metrics", {})
+        for key in keys:
+            if not isinstance(value, dict) or key not in value:
+                return default
+            value = value[key]
+        return value
+
+
+class Activation(models.Model):
+    """History of the active pointer, so an operator can roll back to the previous version."""
+
+    version = models.ForeignKey(ModelVersion, on_delete=models.CASCADE, related_name="activations")
+    activated_at = models.DateTimeField(default=timezone.now)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-activated_at", "-id"]
+
+
+class Prediction(models.Model):
+    """One answer of the model. The image itself is kept only when feedback is given."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+    model_version = models.ForeignKey(ModelVersion, on_delete=models.PROTECT, related_name="predictions")
+    digit = models.PositiveSmallIntegerField()
+    confidence = models.FloatField()
+    accepted = models.BooleanField()
+    feedback_correct = models.BooleanField(null=True, blank=True)
+    feedback_label = models.PositiveSmallIntegerField(null=True, blank=True)
+    feedback_at = models.DateTimeField(null=True, blank=True)
+    drawing = models.ForeignKey("collector.Drawing", null=True, blank=True, on_delete=models.SET_NULL, related_name="predictions")
+
+    class Meta:
+        ordering = ["-created"]
+        indexes = [models.Index(fields=["model_version", "feedback_correct"])]

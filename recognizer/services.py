@@ -1,0 +1,78 @@
+"""Model version lifecycle: register (immutable), validate, activate, roll back."""
+
+import logging
+import re
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from ml import artifacts as ml_artifacts
+from ml.errors import ArtifactError
+from recognizer import artifacts
+from recognizer.models import Activation, ModelVersion
+
+logger = logging.getLogger(__name__)
+STORAGE_PREFIX = "models"
+
+
+def version_register(*, folder: Path, tag: str, activate: bool = False, notes: str = "") -> ModelVersion:
+    """Validate a local artifact folder, upload it to storage and create its ModelVersion.
+
+    A folder that fails validation raises ArtifactError and is never registered.
+    """
+    if not re.fullmatch(r"[-a-zA-Z0-9_]+", tag):
+        raise ArtifactError(f"Version tag {tag!r} may only hold letters, digits, '-' and '_'.")
+    if ModelVersion.objects.filter(tag=tag).exists():
+        raise ArtifactError(f"A model version tagged {tag!r} already exists; versions are immutable.")
+    _, metadata = ml_artifacts.load_predictor(folder)
+    prefix = f"{STORAGE_PREFIX}/{tag}"
+    artifacts.upload_folder(folder, prefix)
+    version = ModelVersion.objects.create(tag=tag, artifact_prefix=prefix, metadata=metadata, notes=notes)
+    if activate:
+        version_activate(version=version, note="registered")
+    return version
+
+
+@transaction.atomic
+def version_activate(*, version: ModelVersion, note: str = "") -> ModelVersion:
+    """Point the active pointer at `version` after proving its stored artifact loads."""
+    artifacts.load_predictor(version)  # Raises ArtifactError: a broken version never goes live.
+    ModelVersion.objects.select_for_update().filter(is_active=True).exclude(pk=version.pk).update(is_active=False)
+    version.is_active, version.activated_at = True, timezone.now()
+    version.save(update_fields=["is_active", "activated_at"])
+    Activation.objects.create(version=version, note=note)
+    logger.info("activated model version %s", version.tag)
+    return version
+
+
+def version_rollback() -> ModelVersion:
+    """Re-activate the version that was active before the current one."""
+    current = ModelVersion.objects.active().first()
+    previous = Activation.objects.exclude(version=current).select_related("version").first()
+    if previous is None:
+        raise ArtifactError("There is no earlier active version to roll back to.")
+    return version_activate(version=previous.version, note=f"rollback from {current.tag if current else 'none'}")
+
+
+def ensure_bundled_version() -> ModelVersion:
+    """Register and activate the model bundled with the code when no version is active."""
+    active = ModelVersion.objects.active().first()
+    if active:
+        return active
+    folder = Path(settings.BUNDLED_MODEL_DIR)
+    metadata = ml_artifacts.read_metadata((folder / ml_artifacts.METADATA_FILE).read_bytes(), str(folder / ml_artifacts.METADATA_FILE))
+    tag = f"bundled-{metadata['architecture']}-{metadata['created'][:16]}".replace(":", "").lower()
+    existing = ModelVersion.objects.filter(tag=tag).first()
+    if existing:
+        return version_activate(version=existing, note="bundled model re-activated")
+    return version_register(folder=folder, tag=tag, activate=True, notes="Bundled with the code.")
+
+
+def register_bundled_after_migrate(sender, using="default", **kwargs) -> None:
+    """post_migrate hook: a fresh database serves the bundled model at once."""
+    try:
+        ensure_bundled_version()
+    except Exception as exc:  # Never break migrate; /readyz reports the problem instead.
+        logger.error("could not register the bundled model: %s", exc)
