@@ -133,6 +133,9 @@ BUNDLED_MODEL_DIR = Path(env("BUNDLED_MODEL_DIR", default=str(BASE_DIR / "recogn
 # How often each worker asks the database which model version is active.
 MODEL_CHECK_SECONDS = env.float("MODEL_CHECK_SECONDS", default=2.0)
 MNIST_DIR = env("MNIST_DIR", default=None)
+# The collector asks for a prediction at submit time through this callable, so it never
+# imports the recognizer: image source -> collector.services.SubmittedPrediction | None.
+DRAWING_PREDICTOR = "recognizer.predicting.predict_submission"
 
 # Behind a proxy: only then trust its headers, and only the number of hops configured.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)

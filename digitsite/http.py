@@ -1,0 +1,105 @@
+"""Shared pieces of the JSON APIs: error responses, body parsing, image extraction.
+
+Every API error is `{"error": {"code": "...", "message": "a sentence"}}` with a 4xx status
+(or 503 when a part of the system is down); `api_view` guarantees that shape for every
+failure a client or the infrastructure can cause.
+"""
+
+import functools
+import json
+import logging
+
+from django.conf import settings
+from django.http import JsonResponse
+from django.http.multipartparser import MultiPartParserError
+from django.core.exceptions import RequestDataTooBig
+
+from ml import constants
+from ml.errors import InputError
+
+logger = logging.getLogger(__name__)
+
+
+class ApiError(Exception):
+    def __init__(self, code: str, message: str, status: int = 400, headers: dict | None = None):
+        super().__init__(message)
+        self.code, self.message, self.status, self.headers = code, message, status, headers or {}
+
+
+class ServiceUnavailable(ApiError):
+    def __init__(self, code: str, message: str):
+        super().__init__(code, message, status=503, headers={"Retry-After": "5"})
+
+
+def json_error(code: str, message: str, status: int, headers: dict | None = None) -> JsonResponse:
+    response = JsonResponse({"error": {"code": code, "message": message}}, status=status)
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+def api_view(view):
+    """Turn ApiError and ml InputError into JSON errors; log and wrap anything unexpected."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except ApiError as exc:
+            return json_error(exc.code, exc.message, exc.status, exc.headers)
+        except InputError as exc:
+            return json_error(exc.code, str(exc), exc.status)
+        except RequestDataTooBig:
+            return json_error("body_too_large", f"The request body is over the {settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)} MB limit.", 413)
+
+    return wrapper
+
+
+def read_json(request) -> dict:
+    """The request's JSON object body, or an ApiError that says what is wrong with it."""
+    if request.content_type != "application/json":
+        raise ApiError("unsupported_media_type", "Send the body as application/json.", 415)
+    try:
+        body = json.loads(request.body or b"")
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError("malformed_json", "The request body is not valid JSON.")
+    if not isinstance(body, dict):
+        raise ApiError("invalid_json", "The JSON body must be an object, e.g. {\"image\": \"data:image/png;base64,...\"}.")
+    return body
+
+
+def image_from_request(request):
+    """The image a client sent, in any accepted form, ready for `ml.preprocess`.
+
+    Multipart: a file field `image`. JSON: `{"image": "<data URL or base64>"}` or
+    `{"pixels": [784 numbers 0-255]}`. Returns (source, body) where body is the JSON object
+    (or the form fields) so callers can read their other fields.
+    """
+    if request.content_type == "multipart/form-data":
+        return _image_from_form(request)
+    body = read_json(request)
+    if "image" in body:
+        image = body["image"]
+        if not isinstance(image, str) or not image:
+            raise ApiError("invalid_image", "\"image\" must be a data URL or base64 string of a PNG, JPEG, WebP or GIF.")
+        if len(image) > constants.MAX_IMAGE_BYTES * 4 // 3 + 100:
+            raise ApiError("image_too_large", f"The image is over the {constants.MAX_IMAGE_BYTES // (1024 * 1024)} MB limit.", 413)
+        return image, body
+    if "pixels" in body:
+        pixels = body["pixels"]
+        if not isinstance(pixels, list):
+            raise ApiError("invalid_pixels", "\"pixels\" must be a list of 784 numbers from 0 to 255 (28x28, row-major).")
+        return pixels, body
+    raise ApiError("missing_image", "Send an \"image\" (data URL or base64) or \"pixels\" (784 numbers).")
+
+
+def _image_from_form(request):
+    try:
+        upload = request.FILES.get("image")
+    except MultiPartParserError:
+        raise ApiError("malformed_multipart", "The multipart body could not be parsed.")
+    if upload is None:
+        raise ApiError("missing_image", "Send the image as a file field named \"image\".")
+    if upload.size > constants.MAX_IMAGE_BYTES:
+        raise ApiError("image_too_large", f"The image is over the {constants.MAX_IMAGE_BYTES // (1024 * 1024)} MB limit.", 413)
+    return upload.read(), request.POST
