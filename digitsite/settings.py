@@ -137,6 +137,13 @@ MNIST_DIR = env("MNIST_DIR", default=None)
 # imports the recognizer: image source -> collector.services.SubmittedPrediction | None.
 DRAWING_PREDICTOR = "recognizer.predicting.predict_submission"
 
+# Per-client limits "REQUESTS/SECONDS" ("off" disables), counted in the default cache.
+RATE_LIMITS = {
+    "predict": env("RATE_LIMIT_PREDICT", default="120/60"),
+    "submit": env("RATE_LIMIT_SUBMIT", default="60/60"),
+    "feedback": env("RATE_LIMIT_FEEDBACK", default="30/60"),
+}
+
 # Behind a proxy: only then trust its headers, and only the number of hops configured.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 if env.bool("SECURE_PROXY_SSL", default=False):

@@ -33,6 +33,16 @@ def fresh_active_model():
     active_model.reset()
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Rate-limit counters and other cached state never leak from one test to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def results_dir() -> Path:
     RESULTS_DIR.mkdir(exist_ok=True)
