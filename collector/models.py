@@ -18,6 +18,9 @@ class DrawingQuerySet(models.QuerySet):
         """Drawings whose label differs from the model's prediction at submission."""
         return self.filter(predicted_label__isnull=False).exclude(predicted_label=F("label"))
 
+    def agreeing(self):
+        return self.filter(predicted_label=F("label"))
+
     def with_review_priority(self):
         """Annotate how likely the label is wrong: the model's confidence when it disagrees."""
         return self.annotate(
@@ -75,6 +78,7 @@ class Drawing(models.Model):
             models.Index(fields=["model_version"]),
             models.Index(fields=["sha256"]),
             models.Index(fields=["contributor_key"]),
+            models.Index(fields=["image"]),
         ]
 
     def __str__(self) -> str:

@@ -4,14 +4,21 @@ import logging
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
+from collector import selectors
 from collector.errors import StorageUnavailable
 from collector.images import encode_png
 from collector.models import Drawing
+from ml.constants import DIGITS
+from ml.decode import to_grayscale
+from ml.preprocess import preprocess
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +30,12 @@ class SubmittedPrediction:
     digit: int
     confidence: float
     model_version: str
+
+
+@dataclass(frozen=True)
+class Submission:
+    drawing: Drawing
+    duplicate: bool  # Another drawing already has the same image; this one is stored all the same.
 
 
 def drawing_create(
@@ -46,7 +59,7 @@ def drawing_create(
     key = _store(stored.png)
     try:
         with transaction.atomic():
-            return Drawing.objects.create(
+            drawing = Drawing.objects.create(
                 image=key,
                 label=label,
                 strokes=strokes,
@@ -64,6 +77,8 @@ def drawing_create(
     except BaseException:
         _delete_quietly(key)
         raise
+    selectors.count_new_drawing(drawing)
+    return drawing
 
 
 def _store(png: bytes) -> str:
@@ -81,3 +96,59 @@ def _delete_quietly(key: str) -> None:
         default_storage.delete(key)
     except Exception as exc:  # The orphan is left for cleanup_orphans to find.
         logger.error("could not delete orphaned object %s: %s", key, exc)
+
+
+def drawing_submit(*, image, label: int, strokes: list | None, contributor=None, contributor_key: str = "") -> Submission:
+    """Store a contributor's drawing with the model's opinion of it, if a model is available.
+
+    Raises `ml.errors.BlankImage` for a drawing without ink (nothing is stored), and what
+    `drawing_create` raises. The image is decoded once and shared by every step.
+    """
+    gray = to_grayscale(image)
+    preprocess(gray)  # Refuses blank drawings before anything is stored.
+    drawing = drawing_create(
+        image=gray,
+        label=label,
+        source=Drawing.Source.COLLECT,
+        strokes=strokes,
+        contributor=contributor,
+        contributor_key=contributor_key,
+        prediction=_predict(gray),
+    )
+    duplicate = Drawing.objects.filter(sha256=drawing.sha256).exclude(pk=drawing.pk).exists()
+    return Submission(drawing=drawing, duplicate=duplicate)
+
+
+def _predict(image) -> SubmittedPrediction | None:
+    """The recognizer's prediction through settings.DRAWING_PREDICTOR; None without one.
+
+    A drawing is worth keeping even when no model can judge it, so a missing or failing
+    predictor is logged and the drawing stored without a prediction.
+    """
+    path = getattr(settings, "DRAWING_PREDICTOR", "")
+    if not path:
+        return None
+    try:
+        predictor = import_string(path)
+    except ImportError as exc:
+        logger.warning("settings.DRAWING_PREDICTOR %r cannot be imported; storing drawings without predictions: %s", path, exc)
+        return None
+    try:
+        return predictor(image)
+    except Exception:
+        logger.exception("settings.DRAWING_PREDICTOR %r failed; storing the drawing without a prediction", path)
+        return None
+
+
+def drawings_set_status(*, drawings: QuerySet, status: str) -> int:
+    """Mark drawings verified, rejected or pending; returns how many rows changed."""
+    if status not in Drawing.Status.values:
+        raise ValueError(f"Unknown drawing status {status!r}.")
+    return drawings.update(status=status)
+
+
+def drawings_relabel(*, drawings: QuerySet, label: int) -> int:
+    """Give drawings a new label. Whoever relabels has looked, so they become verified."""
+    if label not in DIGITS:
+        raise ValueError(f"A label is a digit 0-9, not {label!r}.")
+    return drawings.update(label=label, status=Drawing.Status.VERIFIED)

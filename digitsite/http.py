@@ -103,3 +103,12 @@ def _image_from_form(request):
     if upload.size > constants.MAX_IMAGE_BYTES:
         raise ApiError("image_too_large", f"The image is over the {constants.MAX_IMAGE_BYTES // (1024 * 1024)} MB limit.", 413)
     return upload.read(), request.POST
+
+
+def csrf_failure(request, reason=""):
+    """CSRF rejections: JSON for the API, Django's usual page for everything else."""
+    if request.path.startswith("/api/"):
+        return json_error("csrf_failed", "The CSRF check failed; reload the page and send the X-CSRFToken header.", 403)
+    from django.views.csrf import csrf_failure as default_failure
+
+    return default_failure(request, reason=reason)
