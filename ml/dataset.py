@@ -6,6 +6,7 @@ import numpy as np
 
 from ml import mnist
 from ml.constants import NOT_A_DIGIT
+from ml.drawn_digits import make_drawn_digits
 from ml.negatives import make_negatives
 from ml.preprocess import preprocess_many
 
@@ -43,6 +44,13 @@ def mnist_split(split: str, mnist_dir=None, limit: int | None = None, seed: int 
 
 def negative_split(count: int, seed: int) -> Split:
     return make_split(preprocess_many(make_negatives(count, seed)), np.full(count, NOT_A_DIGIT))
+
+
+def drawn_split(count: int, seed: int) -> Split:
+    """Canvas-style drawn digits: without them the "not a digit" class learns to reject the
+    canvas's uniform strokes (which the synthetic negatives share) instead of shapes."""
+    images, labels = make_drawn_digits(count, seed)
+    return make_split(preprocess_many(images), labels)
 
 
 def stratified_holdout(labels: np.ndarray, size: int, seed: int) -> tuple[np.ndarray, np.ndarray]:

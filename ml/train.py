@@ -9,11 +9,12 @@ import datetime as dt
 import os
 import time
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 import numpy as np
 
 from ml import constants, evaluate
-from ml.dataset import Split, make_split, mnist_split, negative_split, stratified_holdout
+from ml.dataset import Split, drawn_split, mnist_split, negative_split, stratified_holdout
 
 TARGET_ACCEPTANCE = 0.985  # Share of validation digits the tuned threshold must accept.
 
@@ -25,6 +26,7 @@ class TrainingConfig:
     learning_rate: float = 2e-3
     seed: int = 0
     negatives: int = 12000
+    drawn: int = 8000  # Canvas-style drawn digits (ml.drawn_digits) trained as digits.
     validation_size: int = 5000
     mnist_dir: str | None = None
     mnist_limit: int | None = None  # Train on a sample of MNIST (tests, quick fine-tunes).
@@ -84,7 +86,7 @@ def logits_of(model, x: np.ndarray) -> np.ndarray:
     return np.asarray(model.predict(x, batch_size=512, verbose=0)) if len(x) else np.zeros((0, constants.NUM_CLASSES), np.float32)
 
 
-def calibrate_and_evaluate(model, validation: Split, test_digits: Split, test_negatives: Split) -> dict:
+def calibrate_and_evaluate(model, validation: Split, test_digits: Split, test_negatives: Split, test_drawn: Split) -> dict:
     """Fit temperature and threshold on validation, then report on the test sets."""
     val_logits = logits_of(model, validation.x)
     temperature = evaluate.fit_temperature(val_logits, validation.y)
@@ -93,11 +95,13 @@ def calibrate_and_evaluate(model, validation: Split, test_digits: Split, test_ne
     threshold = evaluate.tune_threshold(val_probs[digit_rows], TARGET_ACCEPTANCE)
     digit_probs = evaluate.softmax(logits_of(model, test_digits.x), temperature)
     negative_probs = evaluate.softmax(logits_of(model, test_negatives.x), temperature)
+    drawn_probs = evaluate.softmax(logits_of(model, test_drawn.x), temperature)
     return {
         "temperature": temperature,
         "threshold": threshold,
         "metrics": {
             "mnist_test": evaluate.digit_report(digit_probs, test_digits.y, threshold),
+            "drawn_test": evaluate.digit_report(drawn_probs, test_drawn.y, threshold),
             "rejection": evaluate.rejection_report(digit_probs, negative_probs, threshold),
         },
     }
@@ -128,7 +132,7 @@ def train_version(config: TrainingConfig, extra: Split | None = None, initial_mo
     started = time.monotonic()
     digits = mnist_split("train", config.mnist_dir, config.mnist_limit, config.seed)
     negatives = negative_split(config.negatives, seed=config.seed + 1)
-    pool = Split.concat(digits, negatives)
+    pool = Split.concat(digits, negatives, drawn_split(config.drawn, seed=config.seed + 2))
     keep, held = stratified_holdout(pool.y, min(config.validation_size, len(pool) // 10), config.seed)
     train, validation = pool.take(keep), pool.take(held)
     if extra is not None and len(extra):
@@ -137,15 +141,21 @@ def train_version(config: TrainingConfig, extra: Split | None = None, initial_mo
     history = fit(model, train, validation, config)
     test_digits = mnist_split("test", config.mnist_dir, config.test_limit, config.seed)
     test_negatives = negative_split(max(len(test_digits) // 5, 100), seed=config.seed + 1_000_003)
-    counts = {"train": len(train), "validation": len(validation), "extra": len(extra) if extra is not None else 0, "mnist_test": len(test_digits), "negative_test": len(test_negatives)}
-    metadata = base_metadata(config, counts) | calibrate_and_evaluate(model, validation, test_digits, test_negatives)
+    test_drawn = drawn_split(max(len(test_digits) // 10, 100), seed=config.seed + 2_000_003)
+    counts = {
+        "train": len(train),
+        "validation": len(validation),
+        "extra": len(extra) if extra is not None else 0,
+        "mnist_test": len(test_digits),
+        "negative_test": len(test_negatives),
+        "drawn_test": len(test_drawn),
+    }
+    metadata = base_metadata(config, counts) | calibrate_and_evaluate(model, validation, test_digits, test_negatives, test_drawn)
     metadata["training_seconds"] = round(time.monotonic() - started, 1)
     return TrainingResult(model=model, metadata=metadata, history=history)
 
 
 def write_version(result: TrainingResult, folder) -> None:
-    from pathlib import Path
-
     from ml.artifacts import save_version
     from ml.plots import plot_confusion_matrix, plot_training_curves
 
@@ -156,16 +166,30 @@ def write_version(result: TrainingResult, folder) -> None:
 
 
 def main(argv=None) -> None:
+    from ml.artifacts import KERAS_FILE, load_keras_model
+
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--output", required=True, help="folder to write the model version into")
     parser.add_argument("--mnist-dir", default=os.environ.get("MNIST_DIR"), help="folder of MNIST IDX files (default: $MNIST_DIR, else download)")
     parser.add_argument("--epochs", type=int, default=TrainingConfig.epochs)
     parser.add_argument("--seed", type=int, default=TrainingConfig.seed)
     parser.add_argument("--negatives", type=int, default=TrainingConfig.negatives)
+    parser.add_argument("--drawn", type=int, default=TrainingConfig.drawn)
     parser.add_argument("--mnist-limit", type=int, default=None)
+    parser.add_argument("--learning-rate", type=float, default=TrainingConfig.learning_rate)
+    parser.add_argument("--init-from", help="continue training the model.keras in this version folder")
     args = parser.parse_args(argv)
-    config = TrainingConfig(epochs=args.epochs, seed=args.seed, negatives=args.negatives, mnist_dir=args.mnist_dir, mnist_limit=args.mnist_limit)
-    result = train_version(config)
+    config = TrainingConfig(
+        epochs=args.epochs,
+        seed=args.seed,
+        negatives=args.negatives,
+        drawn=args.drawn,
+        learning_rate=args.learning_rate,
+        mnist_dir=args.mnist_dir,
+        mnist_limit=args.mnist_limit,
+    )
+    initial_model = load_keras_model(Path(args.init_from) / KERAS_FILE) if args.init_from else None
+    result = train_version(config, initial_model=initial_model)
     write_version(result, args.output)
     report = result.metadata["metrics"]
     print(f"MNIST test accuracy {report['mnist_test']['accuracy']:.4%}, rejection {report['rejection']}")
