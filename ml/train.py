@@ -31,6 +31,7 @@ class TrainingConfig:
     mnist_dir: str | None = None
     mnist_limit: int | None = None  # Train on a sample of MNIST (tests, quick fine-tunes).
     test_limit: int | None = None
+    init_from: str | None = None  # Version folder whose model.keras training continued from.
     verbose: int = 1
 
     def to_metadata(self) -> dict:
@@ -187,6 +188,7 @@ def main(argv=None) -> None:
         learning_rate=args.learning_rate,
         mnist_dir=args.mnist_dir,
         mnist_limit=args.mnist_limit,
+        init_from=args.init_from,
     )
     initial_model = load_keras_model(Path(args.init_from) / KERAS_FILE) if args.init_from else None
     result = train_version(config, initial_model=initial_model)
