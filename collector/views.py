@@ -12,6 +12,7 @@ from collector.errors import StorageUnavailable
 from collector.services import Submission, drawing_submit
 from collector.validation import parse_label, parse_strokes
 from digitsite.http import ApiError, ServiceUnavailable, api_view, image_from_request, read_json
+from digitsite.ratelimit import rate_limited
 from ml.constants import DIGITS
 
 
@@ -33,6 +34,7 @@ def collect_page(request):
 
 
 @api_view
+@rate_limited("submit")
 def drawings_api(request):
     """POST {"image": data URL, "label": 0-9, "strokes": [...]} -> 201 with the stored drawing."""
     if request.method != "POST":

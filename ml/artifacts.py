@@ -5,6 +5,7 @@ this code, a smoke prediction) and raises `ArtifactError` with the file at fault
 """
 
 import json
+import math
 from pathlib import Path
 
 import numpy as np
@@ -56,6 +57,15 @@ def _check_compatible(metadata: dict, source: str) -> None:
     for key, value in expected.items():
         if metadata.get(key) != value:
             raise ArtifactError(f"{source}: {key} is {metadata.get(key)!r}, but this code expects {value!r}.")
+    threshold, temperature = metadata.get("threshold"), metadata.get("temperature", 1.0)
+    if not _is_number(threshold) or not 0 <= threshold <= 1:
+        raise ArtifactError(f"{source}: threshold is {threshold!r}; expected a number from 0 to 1.")
+    if not _is_number(temperature) or temperature <= 0:
+        raise ArtifactError(f"{source}: temperature is {temperature!r}; expected a positive number.")
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def predictor_from_bytes(tflite_bytes: bytes, metadata: dict) -> Predictor:
@@ -64,7 +74,7 @@ def predictor_from_bytes(tflite_bytes: bytes, metadata: dict) -> Predictor:
     try:
         probabilities = predictor.probabilities(np.zeros((1, *constants.INPUT_SHAPE), np.float32))
     except (ValueError, RuntimeError) as exc:
-        raise ArtifactError(f"{TFLITE_FILE} could not run: {exc}.")
+        raise ArtifactError(f"{TFLITE_FILE} could not run: {str(exc).rstrip('.')}.")
     if probabilities.shape != (1, constants.NUM_CLASSES) or not np.isfinite(probabilities).all():
         raise ArtifactError(f"{TFLITE_FILE} gives output of shape {probabilities.shape}; expected (1, {constants.NUM_CLASSES}).")
     return predictor

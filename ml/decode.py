@@ -8,30 +8,45 @@ import base64
 import binascii
 import io
 import math
+import numbers
 
 import numpy as np
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, ImageStat, UnidentifiedImageError
 
 from ml import constants
-from ml.errors import ImageTooLarge, InvalidPixels, UndecodableImage, UnsupportedImageType
+from ml.errors import ImageTooLarge, InputError, InvalidPixels, UndecodableImage, UnsupportedImageType
 
 ACCEPTED_FORMATS = ("PNG", "JPEG", "WEBP", "GIF")
-_SIXTEEN_BIT_MODES = ("I;16", "I;16B", "I;16L", "I;16N", "I")
+_SIXTEEN_BIT_MODES = ("I;16", "I;16B", "I;16L", "I;16N")
+_TRANSPARENT_MODES = ("RGBA", "LA", "PA", "RGBa", "La")
+_CHANNEL_MODES = {2: "LA", 3: "RGB", 4: "RGBA"}
+_DECODE_ERRORS = (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError)
+VISIBLE_ALPHA = 128  # Pixels at least this opaque decide whether transparent-background ink is light.
+_VISIBLE = [255 if a >= VISIBLE_ALPHA else 0 for a in range(256)]
+_ORIENTATION = 0x0112  # EXIF tag: phone photos are stored sideways with this set.
 
 
-def to_grayscale(source, *, max_pixels: int = constants.MAX_IMAGE_PIXELS) -> np.ndarray:
-    """Return a 2-D float32 array in [0, 1] (0 black, 1 white) for any accepted input."""
+def to_grayscale(source, *, max_pixels: int = constants.MAX_IMAGE_PIXELS, longest: int | None = None) -> np.ndarray:
+    """Return a 2-D float32 array in [0, 1] (0 black, 1 white) for any accepted input.
+
+    With `longest`, a larger image is shrunk until its longer side is `longest`; images are
+    shrunk as 8-bit pixels (JPEG already while decoding), which keeps big photos cheap.
+    """
     if isinstance(source, str):
         source = bytes_from_text(source)
     if isinstance(source, (bytes, bytearray, memoryview)):
         source = open_image(bytes(source), max_pixels=max_pixels)
+        if longest:
+            source.draft("L", (longest, longest))  # JPEG only: libjpeg scales by 1/2, 1/4 or 1/8 while decoding.
     if isinstance(source, Image.Image):
-        return _image_to_gray(source, max_pixels=max_pixels)
-    if isinstance(source, np.ndarray):
-        return _array_to_gray(source)
-    if isinstance(source, (list, tuple)):
-        return pixels_to_gray(source)
-    raise UnsupportedImageType(f"Cannot read an image from a {type(source).__name__}.")
+        gray = _image_to_gray(source, max_pixels=max_pixels)
+    elif isinstance(source, np.ndarray):
+        gray = _array_to_gray(source, max_pixels=max_pixels)
+    elif isinstance(source, (list, tuple)):
+        gray = pixels_to_gray(source)
+    else:
+        raise UnsupportedImageType(f"Cannot read an image from a {type(source).__name__}.")
+    return _as_floats(shrink(gray, longest))
 
 
 def bytes_from_text(text: str) -> bytes:
@@ -42,7 +57,8 @@ def bytes_from_text(text: str) -> bytes:
         if not sep or not header.endswith(";base64"):
             raise UndecodableImage("The data URL must be base64-encoded: data:image/png;base64,....")
     try:
-        return base64.b64decode(payload, validate=True)
+        # Line breaks are common in base64 written by mail and command-line tools.
+        return base64.b64decode("".join(payload.split()), validate=True)
     except (binascii.Error, ValueError):
         raise UndecodableImage("The image is not valid base64; send a data URL or base64 of a PNG, JPEG, WebP or GIF.")
 
@@ -55,10 +71,21 @@ def open_image(data: bytes, *, max_pixels: int = constants.MAX_IMAGE_PIXELS) -> 
         image = Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)
     except UnidentifiedImageError:
         raise UnsupportedImageType("The file is not a PNG, JPEG, WebP or GIF image.")
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
-        raise UndecodableImage(f"The image could not be read: {exc}.")
+    except _DECODE_ERRORS as exc:
+        raise UndecodableImage(f"The image could not be read: {_sentence(exc)}.")
     _check_dimensions(image.size, max_pixels)
+    if image.format == "PNG":
+        _verify_png(data)
     return image
+
+
+def _verify_png(data: bytes) -> None:
+    # Pillow decodes a PNG cut short after its pixel data without complaint; verify() checks
+    # every chunk's checksum and the closing IEND chunk, so a partial upload is refused.
+    try:
+        Image.open(io.BytesIO(data), formats=("PNG",)).verify()
+    except _DECODE_ERRORS as exc:
+        raise UndecodableImage(f"The PNG is damaged or incomplete ({_sentence(exc)}); send the whole file again.")
 
 
 def _check_dimensions(size, max_pixels: int) -> None:
@@ -70,59 +97,76 @@ def _check_dimensions(size, max_pixels: int) -> None:
         raise ImageTooLarge(f"The image is {width}x{height} pixels; the limit is {side}x{side}.")
 
 
-def _image_to_gray(image: Image.Image, *, max_pixels: int) -> np.ndarray:
+def _image_to_gray(image: Image.Image, *, max_pixels: int):
+    """A decoded Pillow image: mode "L", or a float array for 16-bit and float modes."""
     _check_dimensions(image.size, max_pixels)
     try:
         image.load()  # Decodes the first frame; animated GIFs are read as their first frame.
+        image = ImageOps.exif_transpose(image) if image.getexif().get(_ORIENTATION, 1) != 1 else image
         return _decoded_to_gray(image)
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
-        raise UndecodableImage(f"The image could not be decoded: {exc}.")
+    except InputError:
+        raise
+    except _DECODE_ERRORS as exc:
+        raise UndecodableImage(f"The image could not be decoded: {_sentence(exc)}.")
 
 
-def _decoded_to_gray(image: Image.Image) -> np.ndarray:
-    if image.mode in _SIXTEEN_BIT_MODES or image.mode == "F":
-        return _high_depth_to_gray(image)
+def _sentence(exc: Exception) -> str:
+    return str(exc).rstrip(".")
+
+
+def _decoded_to_gray(image: Image.Image):
+    if image.mode in _SIXTEEN_BIT_MODES:
+        return _unit_floats(np.asarray(image), scale=65535.0)
+    if image.mode in ("I", "F"):
+        return _unit_floats(np.asarray(image))
     if image.mode == "P" and "transparency" in image.info:
         image = image.convert("RGBA")
-    if image.mode in ("RGBA", "LA", "PA", "RGBa", "La"):
-        return _transparent_to_gray(image.convert("LA"))
-    if image.mode not in ("L", "RGB"):
-        image = image.convert("RGB")  # CMYK, YCbCr, 1-bit, palettes: via RGB.
-    return np.asarray(image.convert("L"), dtype=np.float32) / 255.0
+    if image.mode in _TRANSPARENT_MODES:
+        return _composite(image if image.mode in ("RGBA", "LA") else image.convert("RGBA"))
+    if image.mode in ("L", "1", "RGB"):
+        return image.convert("L") if image.mode != "L" else image
+    return image.convert("RGB").convert("L")  # CMYK, YCbCr, palettes.
 
 
-def _high_depth_to_gray(image: Image.Image) -> np.ndarray:
-    values = np.asarray(image, dtype=np.float32)
-    top = 65535.0 if values.max(initial=0) > 255 else 255.0
-    return np.clip(values / top, 0.0, 1.0)
-
-
-def _transparent_to_gray(image: Image.Image) -> np.ndarray:
+def _composite(image: Image.Image) -> Image.Image:
     """Composite on a background that contrasts with the visible pixels.
 
     Canvas drawings are dark ink on a transparent background; compositing them on white keeps
     the ink, whereas a plain `convert("L")` turns the whole image black. Light ink on a
     transparent background is composited on black instead.
     """
-    pixels = np.asarray(image, dtype=np.float32) / 255.0
-    luminance, alpha = pixels[..., 0], pixels[..., 1]
-    visible = alpha > 0.5
-    ink_is_light = visible.any() and float(luminance[visible].mean()) > 0.5
-    background = 0.0 if ink_is_light else 1.0
-    return luminance * alpha + background * (1.0 - alpha)
+    luminance, alpha = image.convert("L"), image.getchannel("A")
+    visible = ImageStat.Stat(luminance, mask=alpha.point(_VISIBLE))
+    ink_is_light = visible.count[0] > 0 and visible.mean[0] > 127.5
+    background = Image.new("L", image.size, 0 if ink_is_light else 255)
+    background.paste(luminance, mask=alpha)
+    return background
 
 
-def _array_to_gray(array: np.ndarray) -> np.ndarray:
-    if array.ndim == 3 and array.shape[-1] in (1, 3, 4):
-        array = array[..., :3].mean(axis=-1) if array.shape[-1] != 1 else array[..., 0]
+def _array_to_gray(array: np.ndarray, *, max_pixels: int):
     if array.ndim == 1 and array.size == constants.IMAGE_SIDE**2:
         array = array.reshape(constants.IMAGE_SIDE, constants.IMAGE_SIDE)
+    if array.ndim == 3 and array.shape[-1] == 1:
+        array = array[..., 0]
+    if array.ndim == 3 and array.shape[-1] in _CHANNEL_MODES:
+        _check_dimensions(array.shape[1::-1], max_pixels)
+        pixels = np.round(_unit_floats(array) * 255).astype(np.uint8)
+        return _image_to_gray(Image.fromarray(pixels), max_pixels=max_pixels)
     if array.ndim != 2 or array.size == 0:
-        raise InvalidPixels(f"Expected a 2-D image array; got shape {array.shape}.")
+        raise InvalidPixels(f"Expected a 2-D image array (or one with 1-4 channels); got shape {array.shape}.")
+    _check_dimensions(array.shape[::-1], max_pixels)
+    return _unit_floats(array)
+
+
+def _unit_floats(array: np.ndarray, scale: float | None = None) -> np.ndarray:
+    """Pixel values as float32 in [0, 1]; the scale (1, 255 or 65535) is read from the values."""
+    if array.dtype.kind not in "biuf":
+        raise InvalidPixels(f"The pixel values must be numbers; got an array of {array.dtype}.")
     values = array.astype(np.float32)
     if not np.isfinite(values).all():
         raise InvalidPixels("The pixel values must be finite numbers.")
-    scale = 1.0 if array.dtype.kind == "f" and values.max(initial=0) <= 1.0 else 255.0
+    top = float(values.max(initial=0))
+    scale = scale or next((s for s in (1.0, 255.0) if top <= s), 65535.0)
     return np.clip(values / scale, 0.0, 1.0)
 
 
@@ -131,10 +175,28 @@ def pixels_to_gray(pixels) -> np.ndarray:
     expected = constants.IMAGE_SIDE**2
     if len(pixels) != expected:
         raise InvalidPixels(f"Expected {expected} pixel values (28x28, row-major); got {len(pixels)}.")
-    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in pixels):
+    if not all(isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_)) for v in pixels):
         raise InvalidPixels("Every pixel must be a number from 0 to 255.")
     values = np.asarray(pixels, dtype=np.float64)
     if not np.isfinite(values).all() or values.min() < 0 or values.max() > 255:
         raise InvalidPixels("Every pixel must be a finite number from 0 to 255.")
     # Pixel lists are MNIST-style: ink high on a black background.
     return (values / 255.0).astype(np.float32).reshape(constants.IMAGE_SIDE, constants.IMAGE_SIDE)
+
+
+def shrink(gray, longest: int | None):
+    """Shrink a mode "L" image or a float array so its longer side is at most `longest`."""
+    height, width = (gray.height, gray.width) if isinstance(gray, Image.Image) else gray.shape
+    scale = longest / max(height, width) if longest else 1.0
+    if scale >= 1:
+        return gray
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    image = gray if isinstance(gray, Image.Image) else Image.fromarray(gray, mode="F")
+    resized = image.resize(size, Image.Resampling.BILINEAR, reducing_gap=3.0)
+    return resized if isinstance(gray, Image.Image) else np.asarray(resized, dtype=np.float32)
+
+
+def _as_floats(gray) -> np.ndarray:
+    if isinstance(gray, Image.Image):
+        return np.asarray(gray, dtype=np.float32) / np.float32(255.0)
+    return gray

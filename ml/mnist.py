@@ -6,7 +6,9 @@ MNIST is by Yann LeCun and Corinna Cortes, licensed CC BY-SA 3.0.
 import gzip
 import os
 import struct
+import urllib.error
 import urllib.request
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -23,16 +25,19 @@ def read_idx(path) -> np.ndarray:
     """Read an IDX file (optionally gzipped) into a NumPy array of its declared shape."""
     path = Path(path)
     opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rb") as handle:
-        data = handle.read()
-    if len(data) < 4 or data[0:2] != b"\x00\x00" or data[2] not in IDX_TYPES:
+    try:
+        with opener(path, "rb") as handle:
+            data = handle.read()
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+        raise ValueError(f"{path} is not a complete gzip file ({exc}); download it again.")
+    if len(data) < 4 or data[0:2] != b"\x00\x00" or data[2] not in IDX_TYPES or len(data) < 4 + 4 * data[3]:
         raise ValueError(f"{path} is not an IDX file.")
-    dims = data[3]
+    dims, dtype = data[3], np.dtype(IDX_TYPES[data[2]])
     shape = struct.unpack(f">{dims}I", data[4 : 4 + 4 * dims])
-    array = np.frombuffer(data, dtype=IDX_TYPES[data[2]], offset=4 + 4 * dims)
-    if array.size != int(np.prod(shape)):
-        raise ValueError(f"{path} is truncated: expected {int(np.prod(shape))} values, found {array.size}.")
-    return array.reshape(shape)
+    offset, count = 4 + 4 * dims, int(np.prod(shape))
+    if len(data) - offset != count * dtype.itemsize:
+        raise ValueError(f"{path} is truncated or damaged: its header promises {count} values, but it holds {(len(data) - offset) / dtype.itemsize:g}.")
+    return np.frombuffer(data, dtype=dtype, offset=offset).reshape(shape)
 
 
 def write_idx(path, array: np.ndarray) -> None:
@@ -56,6 +61,8 @@ def load_split(split: str, mnist_dir=None) -> tuple[np.ndarray, np.ndarray]:
     """
     folder = mnist_dir or os.environ.get("MNIST_DIR")
     folder = Path(folder) if folder else _download(default_cache_dir())
+    if not folder.is_dir():
+        raise FileNotFoundError(f"The MNIST folder {folder} does not exist; set MNIST_DIR (or --mnist-dir) to a folder of MNIST IDX files.")
     images_name, labels_name = FILES[split]
     images = read_idx(_find(folder, images_name))
     labels = read_idx(_find(folder, labels_name))
@@ -77,6 +84,9 @@ def _download(folder: Path) -> Path:
         target = folder / f"{name}.gz"
         if not target.exists():
             partial = target.with_suffix(".part")
-            urllib.request.urlretrieve(MIRROR + target.name, partial)
+            try:
+                urllib.request.urlretrieve(MIRROR + target.name, partial)
+            except (urllib.error.URLError, OSError) as exc:
+                raise FileNotFoundError(f"Could not download {MIRROR + target.name} ({exc}); set MNIST_DIR to a folder of MNIST IDX files.")
             partial.rename(target)
     return folder

@@ -229,3 +229,10 @@ def test_a_contributor_sees_only_their_own_count():
     assert (alice_config["contributorCount"], bob_config["contributorCount"]) == (2, 0)
     assert bob_config["counts"]["1"] == bob_config["counts"]["7"] == 1
     assert "contributor_key" not in bob.get("/collect/").content.decode()
+
+
+def test_drawings_api_rate_limits_each_client(client, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "submit": "2/60"}
+    statuses = [client.post("/api/drawings", data="{}", content_type="application/json").status_code for _ in range(3)]
+    assert statuses[:2] == [400, 400]
+    assert statuses[2] == 429
