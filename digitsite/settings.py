@@ -5,6 +5,7 @@ No environment: SQLite file, local media/ folder, DEBUG on, the bundled model. P
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "digitsite.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -69,6 +71,14 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers work during a write and skips an fsync per commit; IMMEDIATE
+    # transactions queue writers instead of failing with "database is locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A shared cache (Redis) lets every web host agree on rate limits; one process alone can use memory.
@@ -109,6 +119,21 @@ if AWS_STORAGE_BUCKET_NAME:
     }
 else:
     MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+
+
+def _media_origin() -> str:
+    """Where the browser loads stored images from: our own origin, or the S3 endpoint's."""
+    if not AWS_STORAGE_BUCKET_NAME:
+        return ""
+    endpoint = urlsplit(MEDIA_STORAGE["OPTIONS"]["endpoint_url"] or "https://s3.amazonaws.com")
+    virtual_hosted = MEDIA_STORAGE["OPTIONS"]["addressing_style"] == "virtual"
+    host = f"{AWS_STORAGE_BUCKET_NAME}.{endpoint.netloc}" if virtual_hosted else endpoint.netloc
+    # Without an endpoint, AWS answers presigned URLs from regional hosts too.
+    return f"{endpoint.scheme}://{host}" + ("" if MEDIA_STORAGE["OPTIONS"]["endpoint_url"] else " https://*.amazonaws.com")
+
+
+# The Content-Security-Policy's image sources beyond our own origin (digitsite.middleware).
+CSP_MEDIA_ORIGIN = env("CSP_MEDIA_ORIGIN", default=_media_origin())
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

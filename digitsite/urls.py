@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -10,3 +12,5 @@ urlpatterns = [
     path("", include("collector.urls")),
     path("", include("recognizer.urls")),
 ]
+# Local media (admin plots, drawing thumbnails) in development; S3 serves presigned URLs itself.
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

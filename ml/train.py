@@ -16,7 +16,7 @@ import numpy as np
 from ml import constants, evaluate
 from ml.dataset import Split, drawn_split, mnist_split, negative_split, stratified_holdout
 
-TARGET_ACCEPTANCE = 0.985  # Share of validation digits the tuned threshold must accept.
+TARGET_ACCEPTANCE = 0.995  # Share of validation digits the tuned threshold must accept; 0.985 proved too strict for browser drawings.
 
 
 @dataclass

@@ -17,10 +17,14 @@ def upload_folder(folder: Path, prefix: str) -> list[str]:
     for name in ARTIFACT_FILES:
         path = Path(folder) / name
         if path.is_file():
-            key = f"{prefix}/{name}"
+            key, data = f"{prefix}/{name}", path.read_bytes()
             if default_storage.exists(key):
-                raise ArtifactError(f"{key} already exists in storage; model versions are immutable.")
-            stored.append(default_storage.save(key, ContentFile(path.read_bytes(), name=key)))
+                # The same file is already there, e.g. a new database in front of the same bucket.
+                if read_bytes(key) == data:
+                    stored.append(key)
+                    continue
+                raise ArtifactError(f"{key} already exists in storage with other contents; model versions are immutable.")
+            stored.append(default_storage.save(key, ContentFile(data, name=key)))
     return stored
 
 

@@ -2,14 +2,23 @@
 
 import uuid
 
+from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, FloatField, Q
+from django.db.models.functions import Cast, NullIf
 from django.utils import timezone
 
 
 class ModelVersionQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
+
+    def with_feedback_stats(self):
+        """Annotate the predictions with feedback, and the share of them that were right."""
+        return self.annotate(
+            feedback_count=Count("predictions", filter=Q(predictions__feedback_correct__isnull=False)),
+            feedback_right=Count("predictions", filter=Q(predictions__feedback_correct=True)),
+        ).annotate(feedback_accuracy=Cast("feedback_right", FloatField()) / NullIf("feedback_count", 0))
 
 
 class ModelVersion(models.Model):
@@ -72,3 +81,37 @@ class Prediction(models.Model):
     class Meta:
         ordering = ["-created"]
         indexes = [models.Index(fields=["model_version", "feedback_correct"])]
+
+
+class RetrainJob(models.Model):
+    """A retraining asked for from the admin or the staff API and run by the task worker."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    created = models.DateTimeField(default=timezone.now)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    mode = models.CharField(max_length=16, default="fine-tune")
+    epochs = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Empty: the mode's default.")
+    activate = models.CharField(max_length=4, default="auto", help_text="auto, yes or no.")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    task_id = models.CharField(max_length=64, blank=True, help_text="Id of the django-tasks result.")
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    log = models.TextField(blank=True)
+    version = models.ForeignKey(ModelVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="retrain_jobs")
+    activated = models.BooleanField(default=False)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["status", "created"])]
+
+    def __str__(self) -> str:
+        return f"Retrain {self.pk} ({self.mode}, {self.status})"
+
+    def log_tail(self, lines: int = 20) -> str:
+        return "\n".join(self.log.splitlines()[-lines:])

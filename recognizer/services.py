@@ -1,5 +1,6 @@
 """Model version lifecycle: register (immutable), validate, activate, roll back."""
 
+import hashlib
 import logging
 import re
 from pathlib import Path
@@ -62,8 +63,12 @@ def ensure_bundled_version() -> ModelVersion:
     if active:
         return active
     folder = Path(settings.BUNDLED_MODEL_DIR)
-    metadata = ml_artifacts.read_metadata((folder / ml_artifacts.METADATA_FILE).read_bytes(), str(folder / ml_artifacts.METADATA_FILE))
-    tag = f"bundled-{metadata['architecture']}-{metadata['created'][:16]}".replace(":", "").lower()
+    raw = (folder / ml_artifacts.METADATA_FILE).read_bytes()
+    metadata = ml_artifacts.read_metadata(raw, str(folder / ml_artifacts.METADATA_FILE))
+    # The content hash keeps tags unique when a bundled artifact is updated in place, so an
+    # old bucket never holds different files under the same tag.
+    digest = hashlib.sha256(raw + (folder / ml_artifacts.TFLITE_FILE).read_bytes()).hexdigest()[:8]
+    tag = f"bundled-{metadata['architecture']}-{metadata['created'][:10]}-{digest}"
     existing = ModelVersion.objects.filter(tag=tag).first()
     if existing:
         return version_activate(version=existing, note="bundled model re-activated")

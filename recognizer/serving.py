@@ -41,9 +41,13 @@ class ActiveModel:
             with self._lock:
                 if time.monotonic() - self._checked_at >= settings.MODEL_CHECK_SECONDS:
                     self._refresh()
-        if self._loaded is None:
+        loaded = self._loaded
+        if loaded is None:
+            with self._lock:  # Another thread may be loading the first model: wait for it.
+                loaded = self._loaded
+        if loaded is None:
             raise ModelUnavailable("No model is available to answer right now; please try again shortly.")
-        return self._loaded
+        return loaded
 
     def peek(self) -> LoadedModel | None:
         return self._loaded
@@ -62,14 +66,18 @@ class ActiveModel:
         if version is None:
             from recognizer.services import ensure_bundled_version
 
-            version = ensure_bundled_version()
+            try:
+                version = ensure_bundled_version()
+            except Exception as exc:  # Storage down or bundled files broken: answer 503, retry later.
+                logger.error("could not register the bundled model from %s: %s", settings.BUNDLED_MODEL_DIR, exc)
+                return
         if self._loaded and self._loaded.version_id == version.id:
             return
         self._load(version)
 
     def _load(self, version: ModelVersion) -> None:
-        if version.id == self._failed_version_id:
-            return  # Already failed; retried when the active version moves again.
+        if version.id == self._failed_version_id and self._loaded is not None:
+            return  # Keep serving the model we have; retried when the active version moves again.
         try:
             self._loaded = LoadedModel(version.id, version.tag, artifacts.load_predictor(version))
             self._failed_version_id = None

@@ -1,8 +1,11 @@
 from django.urls import path
 
-from recognizer import views
+from recognizer import api, views
 
 app_name = "recognizer"
 urlpatterns = [
     path("", views.home_page, name="home"),
+    path("api/predict", api.predict, name="predict"),
+    path("api/predictions/<str:prediction_id>/feedback", api.prediction_feedback, name="feedback"),
+    path("api/openapi.json", api.openapi_json, name="openapi"),
 ]

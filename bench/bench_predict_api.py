@@ -1,0 +1,140 @@
+"""Server time of POST /api/predict in-process: the LiteRT serving path against `model.predict()`.
+
+    .venv/bin/python bench/bench_predict_api.py [--requests 400] [--database-url URL] [--json OUT]
+
+Both handlers are the real site (middleware, JSON body, decoding, `ml.preprocess`, the
+prediction log row, the JSON answer) called through Django's test client on a typical 280x280
+canvas PNG; only the inference differs: the active version's LiteRT interpreter, or the same
+version's model.keras answering through `model.predict()`. The two alternate in rounds, so
+background load falls on both alike. The database is a fresh SQLite file unless --database-url
+names a scratch database.
+"""
+
+import argparse
+import base64
+import io
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from unittest import mock
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+TARGET_RATIO = 20
+CANVAS_SIDE, PEN_WIDTH = 280, 18
+ROUNDS = 10
+WARMUP_REQUESTS = 20
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=400, help="requests per handler")
+    parser.add_argument("--database-url", help="a scratch database (default: a fresh SQLite file)")
+    parser.add_argument("--json", help="also write the figures to this file")
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="bench-predict-"))
+    client, handlers = set_up(workdir, args.database_url)
+    body = json.dumps({"image": canvas_data_url()})
+    times = {name: [] for name in handlers}
+    for name, loaded in handlers.items():
+        run(client, body, loaded, WARMUP_REQUESTS)
+    for _ in range(ROUNDS):
+        for name, loaded in handlers.items():
+            times[name] += run(client, body, loaded, max(1, args.requests // ROUNDS))
+    report(times, args.json)
+
+
+def set_up(workdir: Path, database_url: str | None):
+    """A test client and the two ways of answering, for the same model version."""
+    version = prepare_site(workdir, database_url)
+    from django.test import Client
+
+    from keras_serving import keras_predictor_for
+    from recognizer.serving import LoadedModel, active_model
+
+    litert = active_model.get()
+    keras = LoadedModel(litert.version_id, litert.tag, keras_predictor_for(version))
+    return Client(HTTP_HOST="localhost"), {"LiteRT (the site)": litert, "Keras model.predict()": keras}
+
+
+def prepare_site(workdir: Path, database_url: str | None):
+    """Point Django at a database and a fresh media folder in `workdir`; set up the bundled model.
+
+    Returns the active ModelVersion: a copy of the bundled model registered by this run, so a
+    scratch database that served earlier runs (with their media gone) serves again.
+    """
+    os.environ["DATABASE_URL"] = database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
+    os.environ["MEDIA_ROOT"] = str(workdir / "media")
+    os.environ["AWS_STORAGE_BUCKET_NAME"] = ""
+    os.environ["LOG_LEVEL"] = "WARNING"
+    os.environ["RATE_LIMIT_PREDICT"] = "off"  # The bench measures serving, not the limiter.
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "digitsite.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from recognizer.services import version_register
+
+    call_command("migrate", verbosity=0)
+    version = version_register(folder=settings.BUNDLED_MODEL_DIR, tag=f"bench-{workdir.name}".replace("_", "-"), activate=True)
+    print(f"model version {version.tag}, database {os.environ['DATABASE_URL'].split('://')[0]}")
+    return version
+
+
+def canvas_data_url() -> str:
+    """A "7" as the site's canvas sends it: black ink on a transparent 280x280 PNG."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", (CANVAS_SIDE, CANVAS_SIDE), (0, 0, 0, 0))
+    pen = ImageDraw.Draw(image)
+    pen.line([(70, 60), (210, 60), (120, 230)], fill=(0, 0, 0, 255), width=PEN_WIDTH, joint="curve")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def run(client, body: str, loaded, count: int) -> list[float]:
+    """Seconds per request for `count` predictions answered by `loaded`."""
+    from recognizer.serving import active_model
+
+    times = []
+    with mock.patch.object(active_model, "get", return_value=loaded):
+        for _ in range(count):
+            start = time.perf_counter()
+            response = client.post("/api/predict", body, content_type="application/json")
+            times.append(time.perf_counter() - start)
+            if response.status_code != 200:
+                raise SystemExit(f"/api/predict answered {response.status_code}: {response.content[:200]!r}")
+    return times
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def report(times: dict, json_path: str | None) -> None:
+    figures = {
+        name: {"requests": len(values), "p50_ms": percentile(values, 0.5) * 1000, "p95_ms": percentile(values, 0.95) * 1000, "mean_ms": statistics.fmean(values) * 1000}
+        for name, values in times.items()
+    }
+    print(f"{'handler':<24}{'requests':>10}{'p50 ms':>10}{'p95 ms':>10}{'mean ms':>10}")
+    for name, row in figures.items():
+        print(f"{name:<24}{row['requests']:>10}{row['p50_ms']:>10.2f}{row['p95_ms']:>10.2f}{row['mean_ms']:>10.2f}")
+    ours, keras = figures.values()
+    ratios = {"p50": keras["p50_ms"] / ours["p50_ms"], "p95": keras["p95_ms"] / ours["p95_ms"]}
+    verdict = "met" if ratios["p50"] >= TARGET_RATIO else "NOT met"
+    print(f"speed-up: p50 {ratios['p50']:.1f}x, p95 {ratios['p95']:.1f}x (target >= {TARGET_RATIO}x at p50: {verdict})")
+    if json_path:
+        Path(json_path).write_text(json.dumps({"handlers": figures, "ratios": ratios}, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,81 @@
+"""The recognizer's JSON API: thin views over `predicting` and `feedback`."""
+
+import uuid
+
+from django.db import InterfaceError, OperationalError
+from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from collector.errors import StorageUnavailable
+from digitsite.http import ApiError, ServiceUnavailable, api_view, image_from_request, read_json
+from digitsite.ratelimit import rate_limited
+from ml.constants import DIGITS
+from recognizer import feedback, openapi, predicting
+from recognizer.errors import FeedbackError, ModelUnavailable
+
+DATABASE_DOWN = "The database is unavailable; please try again in a moment."
+
+
+# Predicting changes nothing a visitor owns (it logs an anonymous answer) and programs call it
+# without a session, so it takes no CSRF token. Abuse is a matter for rate limits: a CSRF token
+# would not stop a script that calls the API directly.
+@csrf_exempt
+@api_view
+@rate_limited("predict")
+def predict(request):
+    """POST an image (JSON data URL / base64, multipart file, or 784 pixels) -> the prediction."""
+    _require_post(request)
+    source, _ = image_from_request(request)
+    try:
+        result = predicting.prediction_create(source=source)
+    except ModelUnavailable as exc:
+        raise ServiceUnavailable("model_unavailable", str(exc))
+    except (OperationalError, InterfaceError):
+        raise ServiceUnavailable("database_unavailable", DATABASE_DOWN)
+    return JsonResponse(result.as_json())
+
+
+@api_view
+@rate_limited("feedback")
+def prediction_feedback(request, prediction_id: str):
+    """POST {"correct": bool, "label": 0-9, "image": data URL} -> 201 with the stored drawing."""
+    _require_post(request)
+    key = _prediction_key(prediction_id)
+    correct, label = parse_feedback(read_json(request))  # JSON only: booleans and numbers, never form text.
+    image, _ = image_from_request(request)
+    try:
+        drawing = feedback.feedback_create(prediction_id=key, correct=correct, label=label, image=image)
+    except FeedbackError as exc:
+        raise ApiError(exc.code, str(exc), exc.status)
+    except StorageUnavailable as exc:
+        raise ServiceUnavailable("storage_unavailable", str(exc))
+    except (OperationalError, InterfaceError):
+        raise ServiceUnavailable("database_unavailable", DATABASE_DOWN)
+    return JsonResponse({"drawing_id": drawing.pk, "label": drawing.label, "status": drawing.status}, status=201)
+
+
+def openapi_json(request):
+    return JsonResponse(openapi.SPEC)
+
+
+def parse_feedback(body) -> tuple[bool, int | None]:
+    """The feedback's `correct` (a JSON boolean) and `label` (an integer 0-9, or absent)."""
+    correct = body.get("correct")
+    if not isinstance(correct, bool):
+        raise ApiError("invalid_correct", "\"correct\" must be true or false.")
+    label = body.get("label")
+    if label is not None and (type(label) is not int or label not in DIGITS):
+        raise ApiError("invalid_label", "\"label\" must be an integer from 0 to 9, e.g. \"label\": 4.")
+    return correct, label
+
+
+def _prediction_key(text: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        raise ApiError("prediction_not_found", f"There is no prediction {text!r}; prediction ids are UUIDs.", 404)
+
+
+def _require_post(request) -> None:
+    if request.method != "POST":
+        raise ApiError("method_not_allowed", "Use POST for this endpoint.", 405, {"Allow": "POST"})

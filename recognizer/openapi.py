@@ -1,0 +1,198 @@
+"""The OpenAPI 3 description of the public JSON API, served at /api/openapi.json."""
+
+from ml import constants
+
+_DIGIT = {"type": "integer", "minimum": 0, "maximum": 9}
+_PROBABILITY = {"type": "number", "minimum": 0, "maximum": 1}
+_IMAGE = {
+    "type": "string",
+    "description": f"A data URL (data:image/png;base64,...) or bare base64 of a PNG, JPEG, WebP or GIF; "
+    f"at most {constants.MAX_IMAGE_BYTES // (1024 * 1024)} MB and {constants.MAX_IMAGE_PIXELS:,} pixels.",
+}
+_STROKES = {
+    "type": "array",
+    "description": "Quick, Draw! format: one [[x...], [y...], [t ms since the first point...]] per stroke, CSS pixels.",
+    "items": {"type": "array", "minItems": 3, "maxItems": 3, "items": {"type": "array", "items": {"type": "number"}}},
+}
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict) -> dict:
+    return {"content": {"application/json": {"schema": schema}}}
+
+
+def _errors(**statuses: str) -> dict:
+    """Error responses by status; each value lists the error codes that status can carry."""
+    return {status.lstrip("_"): {"description": f"Codes: {codes}.", **_json(_ref("Error"))} for status, codes in statuses.items()}
+
+
+_IMAGE_ERRORS = {
+    "_400": "missing_image, invalid_image, undecodable_image, invalid_pixels, malformed_json, invalid_json, malformed_multipart",
+    "_413": "image_too_large, body_too_large",
+    "_415": "unsupported_media_type (not JSON or multipart, or not a PNG/JPEG/WebP/GIF image)",
+    "_422": "blank (the image has no visible ink)",
+}
+
+_PREDICT = {
+    "post": {
+        "operationId": "predict",
+        "summary": "Predict the digit in an image",
+        "description": "Needs no CSRF token or session. Each prediction is logged (id, time, model version, digit, "
+        "confidence, accepted) without the image.",
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"oneOf": [_ref("ImageBody"), _ref("PixelsBody")]}},
+                "multipart/form-data": {"schema": {"type": "object", "required": ["image"], "properties": {"image": {"type": "string", "format": "binary"}}}},
+            },
+        },
+        "responses": {
+            "200": {"description": "The prediction.", **_json(_ref("Prediction"))},
+            **_errors(**_IMAGE_ERRORS, _405="method_not_allowed", _503="model_unavailable, database_unavailable"),
+        },
+    }
+}
+
+_FEEDBACK = {
+    "post": {
+        "operationId": "giveFeedback",
+        "summary": "Say whether a prediction was right, and keep the drawing as training data",
+        "description": "The client re-sends the image it had predicted: the server keeps no image before the "
+        "visitor consents by giving feedback. Stores a pending Drawing (source \"feedback\") with the true "
+        "label, linked to the prediction. Each prediction takes one feedback. Browser sessions send the CSRF "
+        "token in X-CSRFToken.",
+        "parameters": [{"name": "prediction_id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}],
+        "requestBody": {"required": True, **_json(_ref("FeedbackBody"))},
+        "responses": {
+            "201": {"description": "The drawing was stored for review.", **_json(_ref("FeedbackResult"))},
+            **_errors(
+                _400=_IMAGE_ERRORS["_400"] + ", invalid_correct, invalid_label, missing_label (correct is false), "
+                "label_conflict (label contradicts correct)",
+                _403="CSRF check failed (browser sessions)",
+                _404="prediction_not_found",
+                _405="method_not_allowed",
+                _409="feedback_exists",
+                _413=_IMAGE_ERRORS["_413"],
+                _415=_IMAGE_ERRORS["_415"],
+                _422=_IMAGE_ERRORS["_422"],
+                _503="storage_unavailable, database_unavailable (nothing was stored)",
+            ),
+        },
+    }
+}
+
+_DRAWINGS = {
+    "post": {
+        "operationId": "submitDrawing",
+        "summary": "Contribute a labeled drawing to the dataset",
+        "description": "Stores the drawing (status pending) with the active model's prediction when a model is "
+        "available. Needs the CSRF token in X-CSRFToken.",
+        "requestBody": {"required": True, **_json(_ref("DrawingBody"))},
+        "responses": {
+            "201": {"description": "The drawing was stored.", **_json(_ref("DrawingResult"))},
+            **_errors(
+                _400=_IMAGE_ERRORS["_400"] + ", invalid_label, invalid_strokes",
+                _403="CSRF check failed",
+                _405="method_not_allowed",
+                _413=_IMAGE_ERRORS["_413"] + ", strokes_too_large",
+                _415=_IMAGE_ERRORS["_415"],
+                _422=_IMAGE_ERRORS["_422"],
+                _503="storage_unavailable, database_unavailable (nothing was stored)",
+            ),
+        },
+    }
+}
+
+_SCHEMAS = {
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message"],
+                "properties": {"code": {"type": "string"}, "message": {"type": "string", "description": "A sentence for people."}},
+            }
+        },
+    },
+    "ImageBody": {"type": "object", "required": ["image"], "properties": {"image": _IMAGE}},
+    "PixelsBody": {
+        "type": "object",
+        "required": ["pixels"],
+        "properties": {
+            "pixels": {
+                "type": "array",
+                "description": "28x28 values, row-major, MNIST style: ink high (255) on black (0).",
+                "minItems": constants.IMAGE_SIDE**2,
+                "maxItems": constants.IMAGE_SIDE**2,
+                "items": {"type": "number", "minimum": 0, "maximum": 255},
+            }
+        },
+    },
+    "Prediction": {
+        "type": "object",
+        "required": ["digit", "confidence", "probabilities", "top", "accepted", "model_version", "input_image", "prediction_id"],
+        "properties": {
+            "digit": _DIGIT,
+            "confidence": _PROBABILITY,
+            "probabilities": {"type": "array", "minItems": 10, "maxItems": 10, "items": _PROBABILITY, "description": "Index = digit."},
+            "top": {
+                "type": "array",
+                "minItems": 3,
+                "maxItems": 3,
+                "items": {"type": "object", "required": ["digit", "probability"], "properties": {"digit": _DIGIT, "probability": _PROBABILITY}},
+            },
+            "accepted": {"type": "boolean", "description": "False when the model is not sure the image shows a digit."},
+            "model_version": {"type": "string", "description": "Tag of the model version that answered."},
+            "input_image": {"type": "string", "description": "data:image/png;base64 of the 28x28 image the model saw."},
+            "prediction_id": {"type": "string", "format": "uuid"},
+        },
+    },
+    "FeedbackBody": {
+        "type": "object",
+        "required": ["correct", "image"],
+        "properties": {
+            "correct": {"type": "boolean"},
+            "label": {**_DIGIT, "description": "The true digit; required when correct is false."},
+            "image": _IMAGE,
+        },
+    },
+    "FeedbackResult": {
+        "type": "object",
+        "properties": {"drawing_id": {"type": "integer"}, "label": _DIGIT, "status": {"type": "string", "enum": ["pending"]}},
+    },
+    "DrawingBody": {"type": "object", "required": ["image", "label"], "properties": {"image": _IMAGE, "label": _DIGIT, "strokes": _STROKES}},
+    "DrawingResult": {
+        "type": "object",
+        "required": ["id", "label", "prediction"],
+        "properties": {
+            "id": {"type": "integer"},
+            "label": _DIGIT,
+            "prediction": {
+                "nullable": True,
+                "type": "object",
+                "description": "Null when no model was available.",
+                "properties": {"digit": _DIGIT, "confidence": _PROBABILITY, "model_version": {"type": "string"}},
+            },
+            "duplicate": {"type": "boolean", "description": "Another drawing has the same image (stored all the same)."},
+            "counts": {"type": "object", "additionalProperties": {"type": "integer"}, "description": "Drawings per label."},
+            "contributor_count": {"type": "integer"},
+            "prompts": {"type": "array", "items": _DIGIT},
+        },
+    },
+}
+
+SPEC = {
+    "openapi": "3.0.3",
+    "info": {
+        "title": "digitsite API",
+        "version": "1",
+        "description": "Handwritten digit recognition and collection. Every error is "
+        "{\"error\": {\"code\": \"...\", \"message\": \"a sentence\"}}.",
+    },
+    "paths": {"/api/predict": _PREDICT, "/api/predictions/{prediction_id}/feedback": _FEEDBACK, "/api/drawings": _DRAWINGS},
+    "components": {"schemas": _SCHEMAS},
+}

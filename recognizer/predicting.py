@@ -1,0 +1,90 @@
+"""Predictions: any accepted input -> the active model's answer, logged without the image."""
+
+import base64
+import io
+import uuid
+from dataclasses import dataclass
+
+import numpy as np
+from django.db import connection, transaction
+from PIL import Image
+
+from collector.services import SubmittedPrediction
+from ml.errors import BlankImage
+from ml.inference import Prediction as Answer
+from ml.preprocess import preprocess
+from recognizer.errors import ModelUnavailable
+from recognizer.models import Prediction
+from recognizer.serving import active_model
+
+
+@dataclass(frozen=True)
+class PredictionResult:
+    id: uuid.UUID
+    model_version: str
+    answer: Answer
+    model_input: np.ndarray  # (28, 28, 1) floats in [0, 1]: what the model saw.
+
+    def as_json(self) -> dict:
+        """The body of a successful POST /api/predict."""
+        return {
+            "digit": self.answer.digit,
+            "confidence": self.answer.confidence,
+            "probabilities": self.answer.probabilities,
+            "top": self.answer.top,
+            "accepted": self.answer.accepted,
+            "model_version": self.model_version,
+            "input_image": png_data_url(self.model_input),
+            "prediction_id": str(self.id),
+        }
+
+
+def prediction_create(*, source) -> PredictionResult:
+    """Predict the digit in `source` with the active model and log the answer.
+
+    `source` is anything `ml.preprocess.preprocess` accepts; its errors (`InputError`, e.g.
+    `BlankImage`) propagate, as does `ModelUnavailable`. The log row holds the answer and the
+    model version, never the image: a drawing is kept only when its author gives feedback.
+    """
+    model_input = preprocess(source)
+    loaded = active_model.get()
+    answer = loaded.predictor.predict(model_input)
+    with transaction.atomic():
+        _commit_without_waiting_for_disk()
+        row = Prediction.objects.create(model_version_id=loaded.version_id, digit=answer.digit, confidence=answer.confidence, accepted=answer.accepted)
+    return PredictionResult(id=row.id, model_version=loaded.tag, answer=answer, model_input=model_input)
+
+
+def _commit_without_waiting_for_disk() -> None:
+    """PostgreSQL: let this transaction commit before its WAL reaches the disk.
+
+    The row is visible to every session at once (feedback finds it); only a crash in the next
+    fraction of a second could lose it. Losing a log row costs nothing; waiting for an fsync
+    would cost every prediction more than the inference does.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
+def predict_submission(image) -> SubmittedPrediction | None:
+    """The model's opinion of a drawing being submitted to the collector (settings.DRAWING_PREDICTOR).
+
+    None when no model is available or the drawing is blank; other `InputError`s propagate,
+    as storing the drawing would fail on them too.
+    """
+    try:
+        model_input = preprocess(image)
+        loaded = active_model.get()
+    except (BlankImage, ModelUnavailable):
+        return None
+    answer = loaded.predictor.predict(model_input)
+    return SubmittedPrediction(digit=answer.digit, confidence=answer.confidence, model_version=loaded.tag)
+
+
+def png_data_url(model_input: np.ndarray) -> str:
+    """A PNG data URL of a model input, white ink on black as the model sees it."""
+    pixels = np.round(np.clip(model_input[..., 0], 0.0, 1.0) * 255).astype(np.uint8)
+    buffer = io.BytesIO()
+    Image.fromarray(pixels, mode="L").save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")

@@ -1,0 +1,49 @@
+"""Admin for background retraining: the "Retrain now" action and the job list with status and log."""
+
+from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
+
+from recognizer.models import RetrainJob
+from recognizer.retraining import RetrainError, enqueue_retrain
+
+
+@admin.action(description="Retrain now (fine-tune in the background)")
+def retrain_now(modeladmin, request, queryset=None):
+    """Queue a fine-tune of the active version; the worker (`manage.py db_worker`) runs it."""
+    try:
+        job = enqueue_retrain(requested_by=request.user)
+    except RetrainError as exc:
+        modeladmin.message_user(request, str(exc), messages.WARNING)
+        return
+    link = reverse("admin:recognizer_retrainjob_change", args=[job.pk])
+    modeladmin.message_user(request, format_html('Retrain job <a href="{}">#{}</a> is {}; follow its log there.', link, job.pk, job.get_status_display().lower()), messages.SUCCESS)
+
+
+@admin.register(RetrainJob)
+class RetrainJobAdmin(admin.ModelAdmin):
+    """Jobs are facts written by the worker: read-only here."""
+
+    list_display = ("id", "created", "requested_by", "mode", "status", "version", "activated", "duration")
+    list_filter = ("status", "mode", "activated")
+    list_select_related = ("requested_by", "version")
+    fields = ("status", "mode", "epochs", "activate", "requested_by", "created", "started_at", "finished_at", "version", "activated", "error", "log_tail_text", "task_id")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Duration")
+    def duration(self, job):
+        end = job.finished_at
+        return f"{(end - job.started_at).total_seconds():.0f} s" if end and job.started_at else "—"
+
+    @admin.display(description="Log (last lines)")
+    def log_tail_text(self, job):
+        return format_html('<pre style="white-space: pre-wrap; max-height: 30em; overflow: auto">{}</pre>', job.log_tail())

@@ -1,0 +1,169 @@
+/*
+ * The draw-and-predict page: live predictions while drawing, a final one on pen-up, feedback.
+ * URLs and timings come from the page (#draw-config), set by the view.
+ */
+import { DrawingPad } from "./canvas.js";
+
+const config = JSON.parse(document.getElementById("draw-config").textContent);
+const app = document.getElementById("draw-app");
+const csrfToken = app.querySelector("[name=csrfmiddlewaretoken]").value;
+const part = (role) => app.querySelector(`[data-role="${role}"]`);
+const digitView = app.querySelector('[data-testid="prediction"]');
+
+let inFlight = null; // AbortController of the request whose answer the page waits for
+let liveTimer = null;
+let shown = null; // {id, digit, image}: the prediction on screen and the image it was made from
+
+const pad = new DrawingPad(app.querySelector("canvas"), {
+  onChange: () => (pad.isEmpty() ? reset() : scheduleLivePrediction()),
+  onStrokeEnd: () => predictNow(),
+});
+
+function scheduleLivePrediction() {
+  if (liveTimer === null) liveTimer = setTimeout(predictNow, config.livePredictionIntervalMs);
+}
+
+async function predictNow() {
+  clearTimeout(liveTimer);
+  liveTimer = null;
+  if (pad.isEmpty()) return;
+  inFlight?.abort();
+  const request = new AbortController();
+  inFlight = request;
+  const image = pad.toDataURL();
+  try {
+    const { response, body } = await postJson(config.predictUrl, { image }, request.signal);
+    if (request !== inFlight) return;
+    if (response.ok) showPrediction(body, image);
+    else setStatus(part("status"), errorMessage(body), true);
+  } catch (error) {
+    if (error.name !== "AbortError" && request === inFlight) {
+      setStatus(part("status"), "The server could not be reached; keep drawing to try again.", true);
+    }
+  } finally {
+    if (request === inFlight) inFlight = null;
+  }
+}
+
+async function postJson(url, payload, signal) {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken },
+    body: JSON.stringify(payload),
+    signal,
+  });
+  const body = await response.json().catch(() => ({}));
+  return { response, body };
+}
+
+function errorMessage(body) {
+  return body?.error?.message ?? "Something went wrong; please try again.";
+}
+
+function setStatus(element, text, isError = false) {
+  element.textContent = text;
+  element.classList.toggle("error", isError);
+}
+
+function showPrediction(body, image) {
+  shown = { id: body.prediction_id, digit: body.digit, image };
+  setStatus(part("status"), "");
+  digitView.textContent = String(body.digit);
+  digitView.classList.toggle("unsure", !body.accepted);
+  part("unsure").hidden = body.accepted;
+  showBars(body.probabilities, body.digit);
+  part("top3").replaceChildren(...body.top.map(topItem));
+  const modelInput = part("model-input");
+  modelInput.src = body.input_image;
+  modelInput.hidden = false;
+  part("model-version").textContent = `Model ${body.model_version}`;
+  resetFeedback(false);
+}
+
+function showBars(probabilities, digit) {
+  for (const bar of part("bars").children) {
+    const p = probabilities?.[Number(bar.dataset.digit)] ?? 0;
+    bar.querySelector(".bar-fill").style.width = `${(p * 100).toFixed(1)}%`;
+    bar.querySelector(".bar-value").textContent = probabilities ? `${Math.round(p * 100)}%` : "";
+    bar.classList.toggle("top", probabilities !== null && Number(bar.dataset.digit) === digit);
+  }
+}
+
+function topItem({ digit, probability }) {
+  const item = document.createElement("li");
+  const strong = document.createElement("b");
+  strong.textContent = String(digit);
+  item.append(strong, ` ${Math.round(probability * 100)}%`);
+  return item;
+}
+
+function reset() {
+  clearTimeout(liveTimer);
+  liveTimer = null;
+  inFlight?.abort();
+  inFlight = null;
+  shown = null;
+  digitView.textContent = "";
+  digitView.classList.remove("unsure");
+  part("unsure").hidden = true;
+  showBars(null, null);
+  part("top3").replaceChildren();
+  part("model-input").hidden = true;
+  part("model-version").textContent = "";
+  setStatus(part("status"), "");
+  resetFeedback(true);
+}
+
+function resetFeedback(hide) {
+  part("feedback").hidden = hide;
+  part("picker").hidden = true;
+  for (const button of part("feedback").querySelectorAll("button")) button.disabled = false;
+  setStatus(part("feedback-status"), "");
+}
+
+async function sendFeedback(label) {
+  if (!shown) return;
+  const target = shown;
+  const payload = label === null ? { correct: true, image: target.image } : { correct: label === target.digit, label, image: target.image };
+  for (const button of part("feedback").querySelectorAll("button")) button.disabled = true;
+  setStatus(part("feedback-status"), "Saving…");
+  try {
+    const url = config.feedbackUrl.replace(config.predictionIdPlaceholder, target.id);
+    const { response, body } = await postJson(url, payload);
+    if (response.ok) {
+      setStatus(part("feedback-status"), `Thank you! Kept as a ${body.label} for review.`);
+      part("picker").hidden = true;
+      return;
+    }
+    setStatus(part("feedback-status"), errorMessage(body), true);
+  } catch {
+    setStatus(part("feedback-status"), "The server could not be reached; please answer again.", true);
+  }
+  if (shown === target) resetFeedback(false);
+}
+
+app.addEventListener("click", (event) => {
+  const button = event.target.closest("button");
+  if (!button) return;
+  if (button.dataset.action) runAction(button.dataset.action);
+  else if (button.dataset.answer === "yes") sendFeedback(null);
+  else if (button.dataset.answer === "no") part("picker").hidden = false;
+  else if (button.dataset.label) sendFeedback(Number(button.dataset.label));
+});
+
+function runAction(action) {
+  if (action === "clear") pad.clear();
+  else if (action === "undo") pad.undo();
+  else if (action === "redo") pad.redo();
+}
+
+document.addEventListener("keydown", (event) => {
+  if (event.target.closest("input, textarea, select, [contenteditable]")) return;
+  const withModifier = event.ctrlKey || event.metaKey;
+  let action = null;
+  if (!withModifier && (event.key === "Backspace" || event.key === "Delete")) action = "clear";
+  else if (withModifier && event.key.toLowerCase() === "z") action = event.shiftKey ? "redo" : "undo";
+  if (action === null) return;
+  event.preventDefault();
+  runAction(action);
+});

@@ -1,0 +1,39 @@
+from recognizer.retraining import decide
+
+
+def scores(mnist: float, drawings: float | None = None) -> dict:
+    return {"mnist_test": {"accuracy": mnist}, "drawings_holdout": None if drawings is None else {"accuracy": drawings}}
+
+
+def test_auto_activates_when_better_on_the_drawings_and_not_worse_on_mnist():
+    activated, reason = decide(scores(0.9920, 0.60), scores(0.9915, 0.95), "auto")
+    assert activated
+    assert reason == "Activated: MNIST test 99.15% vs 99.20% (not worse); Drawings holdout 95.00% vs 60.00% (better); a drop of up to 0.1 point counts as not worse."
+
+
+def test_auto_keeps_the_active_version_when_mnist_drops_more_than_a_tenth_of_a_point():
+    activated, reason = decide(scores(0.9920, 0.60), scores(0.9905, 0.95), "auto")
+    assert not activated and reason.startswith("Kept the active version: MNIST test 99.05% vs 99.20% (worse)")
+
+
+def test_a_drop_of_exactly_a_tenth_of_a_point_is_not_worse():
+    assert decide(scores(0.9920, 0.60), scores(0.9910, 0.60), "auto")[0]
+
+
+def test_auto_keeps_the_active_version_when_the_drawings_get_worse():
+    activated, reason = decide(scores(0.99, 0.90), scores(0.995, 0.85), "auto")
+    assert not activated and "Drawings holdout 85.00% vs 90.00% (worse)" in reason
+
+
+def test_auto_decides_on_mnist_alone_without_a_holdout():
+    activated, reason = decide(scores(0.99), scores(0.991), "auto")
+    assert activated and "Drawings holdout: not measured" in reason
+
+
+def test_auto_activates_when_nothing_was_active():
+    assert decide({}, scores(0.5), "auto") == (True, "Activated: no version was active to compare with.")
+
+
+def test_yes_and_no_override_the_comparison():
+    assert decide(scores(0.99, 0.9), scores(0.5, 0.1), "yes") == (True, "Activated as asked (--activate yes).")
+    assert decide(scores(0.5, 0.1), scores(0.99, 0.9), "no") == (False, "Left inactive as asked (--activate no).")

@@ -1,0 +1,29 @@
+import shutil
+
+import pytest
+from django.conf import settings
+
+from ml.errors import ArtifactError
+from recognizer import artifacts, services
+from recognizer.models import ModelVersion
+from tests.recognizer.builders import unique_tag
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_new_database_in_front_of_the_same_storage_registers_the_bundled_model_again():
+    first = services.ensure_bundled_version()
+    ModelVersion.objects.all().delete()
+    again = services.ensure_bundled_version()
+    assert (again.tag, again.artifact_prefix, again.is_active) == (first.tag, first.artifact_prefix, True)
+
+
+def test_stored_files_with_other_contents_are_never_overwritten(tmp_path):
+    prefix = f"models/{unique_tag('clash')}"
+    artifacts.upload_folder(settings.BUNDLED_MODEL_DIR, prefix)
+    changed = tmp_path / "model"
+    shutil.copytree(settings.BUNDLED_MODEL_DIR, changed)
+    (changed / "model.tflite").write_bytes(b"another model")
+    with pytest.raises(ArtifactError, match="other contents"):
+        artifacts.upload_folder(changed, prefix)
+    assert artifacts.read_bytes(f"{prefix}/model.tflite") == (settings.BUNDLED_MODEL_DIR / "model.tflite").read_bytes()

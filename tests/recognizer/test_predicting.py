@@ -1,0 +1,59 @@
+import pytest
+from django.utils.module_loading import import_string
+
+from collector.services import SubmittedPrediction, drawing_submit
+from ml.errors import ArtifactError, BlankImage, UndecodableImage
+from recognizer.models import Prediction
+from recognizer.predicting import predict_submission, prediction_create
+from tests.recognizer.builders import active_version, blank_url, digit_url
+
+pytestmark = pytest.mark.django_db
+
+
+def test_prediction_create_logs_the_answer_of_the_active_version():
+    result = prediction_create(source=digit_url("7"))
+    row = Prediction.objects.get(pk=result.id)
+    assert row.model_version == active_version()
+    assert (row.digit, row.accepted) == (result.answer.digit, result.answer.accepted)
+
+
+def test_prediction_create_refuses_a_blank_drawing_without_logging():
+    with pytest.raises(BlankImage):
+        prediction_create(source=blank_url())
+    assert not Prediction.objects.exists()
+
+
+def test_predict_submission_gives_the_collector_a_prediction():
+    prediction = predict_submission(digit_url("7"))
+    assert isinstance(prediction, SubmittedPrediction)
+    assert prediction.digit in range(10) and 0 <= prediction.confidence <= 1
+    assert prediction.model_version == active_version().tag
+
+
+def test_predict_submission_logs_no_prediction_row():
+    predict_submission(digit_url("7"))
+    assert not Prediction.objects.exists()
+
+
+def test_predict_submission_is_none_for_a_blank_drawing():
+    assert predict_submission(blank_url()) is None
+
+
+def test_predict_submission_is_none_without_a_loadable_model(monkeypatch):
+    def missing(key):
+        raise ArtifactError(f"{key} is missing from storage.")
+
+    monkeypatch.setattr("recognizer.artifacts.read_bytes", missing)
+    assert predict_submission(digit_url("7")) is None
+
+
+def test_predict_submission_lets_undecodable_input_through():
+    with pytest.raises(UndecodableImage):
+        predict_submission("data:image/png;base64,%%%")
+
+
+def test_collector_submissions_carry_the_recognizer_prediction(settings):
+    assert import_string(settings.DRAWING_PREDICTOR) is predict_submission
+    submission = drawing_submit(image=digit_url("7"), label=7, strokes=None)
+    assert submission.drawing.model_version == active_version().tag
+    assert submission.drawing.predicted_label in range(10)
