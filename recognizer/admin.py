@@ -9,7 +9,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from ml.errors import ArtifactError
-from recognizer import retraining_admin, services  # noqa: F401  (retraining_admin registers the RetrainJob admin)
+from recognizer import retraining_admin, services
 from recognizer.models import ModelVersion, Prediction
 
 PLOTS = {"training_curves": "training_curves.png", "confusion_matrix": "confusion_matrix.png"}
@@ -25,7 +25,7 @@ class ModelVersionAdmin(admin.ModelAdmin):
     list_filter = ("is_active",)
     search_fields = ("tag",)
     ordering = ("-created",)
-    actions = ("activate_selected", "roll_back")
+    actions = ("activate_selected", "roll_back", retraining_admin.retrain_now)
     fields = ("tag", "is_active", "activated_at", "created", "artifact_prefix", "metrics", "training_curves", "confusion_matrix", "notes")
     readonly_fields = ("tag", "is_active", "activated_at", "created", "artifact_prefix", "metrics", "training_curves", "confusion_matrix")
 
@@ -107,6 +107,7 @@ class ModelVersionAdmin(admin.ModelAdmin):
         view = self.admin_site.admin_view
         return [
             path("rollback/", view(self.rollback_view), name="recognizer_modelversion_rollback"),
+            path("retrain/", view(self.retrain_view), name="recognizer_modelversion_retrain"),
             path("<path:object_id>/activate/", view(self.activate_view), name="recognizer_modelversion_activate"),
             *super().get_urls(),
         ]
@@ -122,6 +123,12 @@ class ModelVersionAdmin(admin.ModelAdmin):
         """The list page's "Roll back" button."""
         self._check_button_post(request)
         self.roll_back(request)
+        return HttpResponseRedirect(reverse("admin:recognizer_modelversion_changelist"))
+
+    def retrain_view(self, request):
+        """The list page's "Retrain now" button: queues a fine-tune for the task worker."""
+        self._check_button_post(request)
+        retraining_admin.retrain_now(self, request)
         return HttpResponseRedirect(reverse("admin:recognizer_modelversion_changelist"))
 
     def _check_button_post(self, request) -> None:

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.test import RequestFactory
+from django.urls import reverse
 
 from recognizer.models import ModelVersion, RetrainJob
 from recognizer.retraining_admin import retrain_now
@@ -51,3 +52,11 @@ def test_the_job_page_shows_the_log_tail(admin_client):
 def test_non_staff_users_cannot_see_jobs(client, django_user_model):
     client.force_login(django_user_model.objects.create_user("visitor", password="x"))
     assert client.get("/admin/recognizer/retrainjob/").status_code == 302
+
+
+def test_retrain_now_button_on_the_version_list_queues_a_job(admin_client):
+    changelist = admin_client.get(reverse("admin:recognizer_modelversion_changelist"))
+    assert reverse("admin:recognizer_modelversion_retrain").encode() in changelist.content
+    response = admin_client.post(reverse("admin:recognizer_modelversion_retrain"))
+    assert response.status_code == 302
+    assert RetrainJob.objects.count() == 1

@@ -2,7 +2,7 @@ import pytest
 
 from recognizer.models import RetrainJob
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.commands.urls")]
+pytestmark = pytest.mark.django_db
 
 URL = "/api/admin/retrain"
 

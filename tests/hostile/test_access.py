@@ -54,7 +54,6 @@ def test_admin_requires_staff(client, url):
     assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
 
 
-@pytest.mark.urls("tests.commands.urls")
 @pytest.mark.parametrize(("staff", "status", "code"), [(None, 401, "not_authenticated"), (False, 403, "staff_only")])
 def test_retrain_api_requires_staff(client, staff, status, code):
     if staff is not None:
