@@ -67,6 +67,7 @@ def test_one_drawn_as_one_stroke_is_recognized(live_server, page, results_dir):
     open_page(page, live_server)
     draw_with_mouse(page, ONE)
     expect(prediction(page)).to_have_text("1", timeout=PREDICTION_TIMEOUT_MS)
+    expect(page.locator('[data-role="unsure"]')).to_be_hidden()  # A clear digit is accepted.
     expect(page.locator('[data-role="model-input"]')).to_be_visible()
     page.screenshot(path=results_dir / "predict-one.png", full_page=True)
     assert page.console_errors == []
@@ -76,6 +77,7 @@ def test_seven_drawn_as_two_strokes_is_recognized(live_server, page, results_dir
     open_page(page, live_server)
     draw_with_mouse(page, SEVEN)
     expect(prediction(page)).to_have_text("7", timeout=PREDICTION_TIMEOUT_MS)
+    expect(page.locator('[data-role="unsure"]')).to_be_hidden()
     expect(page.locator('[data-role="model-version"]')).to_contain_text("Model ")
     page.screenshot(path=results_dir / "predict-seven.png", full_page=True)
     assert page.console_errors == []
