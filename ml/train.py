@@ -79,6 +79,7 @@ def fit(model, train: Split, validation: Split, config: TrainingConfig) -> dict:
         validation_data=_dataset(validation, 512, config.seed, shuffle=False),
         epochs=config.epochs,
         verbose=config.verbose,
+        shuffle=False,  # The tf.data pipeline shuffles; Keras would ignore (and warn about) its own.
     )
     return {k: [float(v) for v in values] for k, values in history.history.items()}
 

@@ -20,13 +20,20 @@ const pad = new DrawingPad(app.querySelector("canvas"), {
 });
 
 function scheduleLivePrediction() {
+  setBusy(true);
   if (liveTimer === null) liveTimer = setTimeout(predictNow, config.livePredictionIntervalMs);
+}
+
+// aria-busy says a newer answer is on its way: screen readers wait, and so do browser tests
+// before they answer "Right?" about what is on screen.
+function setBusy(busy) {
+  app.setAttribute("aria-busy", String(busy));
 }
 
 async function predictNow() {
   clearTimeout(liveTimer);
   liveTimer = null;
-  if (pad.isEmpty()) return;
+  if (pad.isEmpty()) return setBusy(false);
   inFlight?.abort();
   const request = new AbortController();
   inFlight = request;
@@ -41,7 +48,10 @@ async function predictNow() {
       setStatus(part("status"), "The server could not be reached; keep drawing to try again.", true);
     }
   } finally {
-    if (request === inFlight) inFlight = null;
+    if (request === inFlight) {
+      inFlight = null;
+      setBusy(liveTimer !== null);
+    }
   }
 }
 
@@ -102,6 +112,7 @@ function reset() {
   liveTimer = null;
   inFlight?.abort();
   inFlight = null;
+  setBusy(false);
   shown = null;
   digitView.textContent = "";
   digitView.classList.remove("unsure");

@@ -87,6 +87,7 @@ def test_feedback_no_it_was_4_stores_a_pending_labeled_drawing(live_server, page
     open_page(page, live_server)
     draw_with_mouse(page, SEVEN)
     expect(prediction(page)).to_have_text("7", timeout=PREDICTION_TIMEOUT_MS)
+    expect(page.locator("#draw-app")).to_have_attribute("aria-busy", "false")  # The final answer is in.
     page.get_by_role("button", name="No", exact=True).click()
     page.locator('[data-role="picker"] [data-label="4"]').click()
     expect(page.locator('[data-role="feedback-status"]')).to_have_text("Thank you! Kept as a 4 for review.")
