@@ -10,6 +10,7 @@ from django.utils.html import format_html, format_html_join
 
 from ml.errors import ArtifactError
 from recognizer import retraining_admin, services
+from recognizer.admin_base import ReadOnlyAdmin
 from recognizer.models import ModelVersion, Prediction
 
 PLOTS = {"training_curves": "training_curves.png", "confusion_matrix": "confusion_matrix.png"}
@@ -139,7 +140,7 @@ class ModelVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Prediction)
-class PredictionAdmin(admin.ModelAdmin):
+class PredictionAdmin(ReadOnlyAdmin):
     """The prediction log, read-only: answers are facts, not data to edit."""
 
     list_display = ("id", "created", "model_version", "digit", "confidence", "accepted", "feedback_correct", "feedback_label", "drawing")
@@ -148,12 +149,3 @@ class PredictionAdmin(admin.ModelAdmin):
     date_hierarchy = "created"
     search_fields = ("=id",)
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 
+from recognizer.admin_base import ReadOnlyAdmin
 from recognizer.models import RetrainJob
 from recognizer.retraining import RetrainError, enqueue_retrain
 
@@ -21,7 +22,7 @@ def retrain_now(modeladmin, request, queryset=None):
 
 
 @admin.register(RetrainJob)
-class RetrainJobAdmin(admin.ModelAdmin):
+class RetrainJobAdmin(ReadOnlyAdmin):
     """Jobs are facts written by the worker: read-only here."""
 
     list_display = ("id", "created", "requested_by", "mode", "status", "version", "activated", "duration")
@@ -29,15 +30,6 @@ class RetrainJobAdmin(admin.ModelAdmin):
     list_select_related = ("requested_by", "version")
     fields = ("status", "mode", "epochs", "activate", "requested_by", "created", "started_at", "finished_at", "version", "activated", "error", "log_tail_text", "task_id")
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="Duration")
     def duration(self, job):

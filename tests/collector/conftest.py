@@ -1,5 +1,4 @@
 import pytest
-from django.core.cache import cache
 
 
 @pytest.fixture(autouse=True)
@@ -13,11 +12,3 @@ def own_media(settings, tmp_path):
     """Each test starts with an empty local media folder, so stored objects can be counted."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """Cached counts and lists never leak from one test into the next."""
-    cache.clear()
-    yield
-    cache.clear()
