@@ -137,8 +137,8 @@ _SCHEMAS = {
         "required": ["digit", "confidence", "probabilities", "top", "accepted", "model_version", "input_image", "prediction_id"],
         "properties": {
             "digit": _DIGIT,
-            "confidence": _PROBABILITY,
-            "probabilities": {"type": "array", "minItems": 10, "maxItems": 10, "items": _PROBABILITY, "description": "Index = digit."},
+            "confidence": {**_PROBABILITY, "description": "Probability of `digit` among the ten digits and 'not a digit'; `accepted` compares it with the model's threshold."},
+            "probabilities": {"type": "array", "minItems": 10, "maxItems": 10, "items": _PROBABILITY, "description": "Index = digit; the ten digit probabilities, renormalized to sum to 1."},
             "top": {
                 "type": "array",
                 "minItems": 3,
