@@ -65,3 +65,18 @@ def test_is_allowed_counts_within_one_window():
     assert is_allowed("unit", Limit(2, 3600))[0] is True
     assert is_allowed("unit", Limit(2, 3600))[0] is True
     assert is_allowed("unit", Limit(2, 3600))[0] is False
+
+
+def test_limits_are_shared_through_redis(settings):
+    """Two web hosts with CACHE_URL=redis://... count one client's requests together."""
+    from django.core.cache import caches
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:6379/15"}}
+    settings.RATE_LIMITS = {"test": "2/60"}
+    caches["default"].clear()
+    try:
+        assert [ok_view(make_request()).status_code for _ in range(3)] == [200, 200, 429]
+        caches["default"].clear()  # What another host sees after a reset: a fresh window.
+        assert ok_view(make_request()).status_code == 200
+    finally:
+        caches["default"].clear()
