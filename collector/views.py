@@ -1,6 +1,5 @@
 """The collection page and the JSON API that stores its drawings."""
 
-from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -8,10 +7,9 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 
 from collector import constants, selectors
 from collector.contributors import session_contributor_key
-from collector.errors import StorageUnavailable
 from collector.services import Submission, drawing_submit
 from collector.validation import parse_label, parse_strokes
-from digitsite.http import ApiError, ServiceUnavailable, api_view, image_from_request, read_json
+from digitsite.http import ApiError, api_view, image_from_request, read_json
 from digitsite.ratelimit import rate_limited
 from ml.constants import DIGITS
 
@@ -43,14 +41,9 @@ def drawings_api(request):
     label = parse_label(body.get("label"))
     strokes = parse_strokes(body.get("strokes"))
     image, _ = image_from_request(request)
-    try:
-        key = session_contributor_key(request)
-        submission = drawing_submit(image=image, label=label, strokes=strokes, contributor=request.user, contributor_key=key)
-        return JsonResponse(_submission_body(request, submission, key), status=201)
-    except StorageUnavailable as exc:
-        raise ServiceUnavailable("storage_unavailable", str(exc))
-    except (OperationalError, InterfaceError):
-        raise ServiceUnavailable("database_unavailable", "The database is unavailable, so the drawing was not saved; please try again in a moment.")
+    key = session_contributor_key(request)
+    submission = drawing_submit(image=image, label=label, strokes=strokes, contributor=request.user, contributor_key=key)
+    return JsonResponse(_submission_body(request, submission, key), status=201)
 
 
 def _submission_body(request, submission: Submission, contributor_key: str) -> dict:

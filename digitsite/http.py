@@ -10,10 +10,12 @@ import json
 import logging
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 from django.http.multipartparser import MultiPartParserError
-from django.core.exceptions import RequestDataTooBig
 
+from collector.errors import StorageUnavailable
 from ml import constants
 from ml.errors import InputError
 
@@ -26,9 +28,12 @@ class ApiError(Exception):
         self.code, self.message, self.status, self.headers = code, message, status, headers or {}
 
 
+RETRY_LATER = {"Retry-After": "5"}
+
+
 class ServiceUnavailable(ApiError):
     def __init__(self, code: str, message: str):
-        super().__init__(code, message, status=503, headers={"Retry-After": "5"})
+        super().__init__(code, message, status=503, headers=RETRY_LATER)
 
 
 def json_error(code: str, message: str, status: int, headers: dict | None = None) -> JsonResponse:
@@ -38,8 +43,11 @@ def json_error(code: str, message: str, status: int, headers: dict | None = None
     return response
 
 
+DATABASE_DOWN = "The database is unavailable, so nothing was saved; please try again in a moment."
+
+
 def api_view(view):
-    """Turn ApiError and ml InputError into JSON errors; log and wrap anything unexpected."""
+    """Turn ApiError, ml InputError and an unavailable database or store into JSON errors."""
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -49,6 +57,10 @@ def api_view(view):
             return json_error(exc.code, exc.message, exc.status, exc.headers)
         except InputError as exc:
             return json_error(exc.code, str(exc), exc.status)
+        except StorageUnavailable as exc:
+            return json_error("storage_unavailable", str(exc), 503, RETRY_LATER)
+        except (OperationalError, InterfaceError):
+            return json_error("database_unavailable", DATABASE_DOWN, 503, RETRY_LATER)
         except RequestDataTooBig:
             return json_error("body_too_large", f"The request body is over the {settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)} MB limit.", 413)
 

@@ -2,19 +2,14 @@
 
 import uuid
 
-from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from collector.errors import StorageUnavailable
+from collector.validation import parse_label
 from digitsite.http import ApiError, ServiceUnavailable, api_view, image_from_request, read_json
 from digitsite.ratelimit import rate_limited
-from ml.constants import DIGITS
 from recognizer import feedback, openapi, predicting
 from recognizer.errors import FeedbackError, ModelUnavailable
-
-DATABASE_DOWN = "The database is unavailable; please try again in a moment."
-
 
 # Predicting changes nothing a visitor owns (it logs an anonymous answer) and programs call it
 # without a session, so it takes no CSRF token. Abuse is a matter for rate limits: a CSRF token
@@ -30,8 +25,6 @@ def predict(request):
         result = predicting.prediction_create(source=source)
     except ModelUnavailable as exc:
         raise ServiceUnavailable("model_unavailable", str(exc))
-    except (OperationalError, InterfaceError):
-        raise ServiceUnavailable("database_unavailable", DATABASE_DOWN)
     return JsonResponse(result.as_json())
 
 
@@ -47,10 +40,6 @@ def prediction_feedback(request, prediction_id: str):
         drawing = feedback.feedback_create(prediction_id=key, correct=correct, label=label, image=image)
     except FeedbackError as exc:
         raise ApiError(exc.code, str(exc), exc.status)
-    except StorageUnavailable as exc:
-        raise ServiceUnavailable("storage_unavailable", str(exc))
-    except (OperationalError, InterfaceError):
-        raise ServiceUnavailable("database_unavailable", DATABASE_DOWN)
     return JsonResponse({"drawing_id": drawing.pk, "label": drawing.label, "status": drawing.status}, status=201)
 
 
@@ -64,9 +53,7 @@ def parse_feedback(body) -> tuple[bool, int | None]:
     if not isinstance(correct, bool):
         raise ApiError("invalid_correct", "\"correct\" must be true or false.")
     label = body.get("label")
-    if label is not None and (type(label) is not int or label not in DIGITS):
-        raise ApiError("invalid_label", "\"label\" must be an integer from 0 to 9, e.g. \"label\": 4.")
-    return correct, label
+    return correct, None if label is None else parse_label(label)
 
 
 def _prediction_key(text: str) -> uuid.UUID:
