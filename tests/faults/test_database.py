@@ -14,7 +14,7 @@ from tests.hostile.endpoints import DRAWINGS, PREDICT, feedback_url, send
 from tests.hostile.inputs import digit_data_url
 
 # Autocommit, as in production: no test transaction for a failed query to poison.
-pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.usefixtures("warm")]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("warm")]
 SUBMISSION = {"image": digit_data_url(), "label": 3, "correct": False}
 
 
