@@ -136,6 +136,8 @@ def test_live_predictions_arrive_while_the_pen_is_down(live_server, page):
         page.wait_for_timeout(30)
     expect(prediction(page)).not_to_have_text("", timeout=PREDICTION_TIMEOUT_MS)
     page.mouse.up()
+    # The pen-up prediction must finish before teardown flushes the database under it.
+    expect(page.locator("#draw-app")).to_have_attribute("aria-busy", "false")
 
 
 def test_unsure_answer_asks_whether_a_digit_was_drawn(live_server, page):
