@@ -21,16 +21,17 @@ _SIXTEEN_BIT_MODES = ("I;16", "I;16B", "I;16L", "I;16N")
 _TRANSPARENT_MODES = ("RGBA", "LA", "PA", "RGBa", "La")
 _CHANNEL_MODES = {2: "LA", 3: "RGB", 4: "RGBA"}
 _DECODE_ERRORS = (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError)
-VISIBLE_ALPHA = 128  # Pixels at least this opaque decide whether transparent-background ink is light.
-_VISIBLE = [255 if a >= VISIBLE_ALPHA else 0 for a in range(256)]
+# Pixels at least half opaque decide whether transparent-background ink is light: exactly the
+# pixels Pillow's undithered conversion to mode "1" keeps (value >= 128).
+VISIBLE_ALPHA = 128
 _ORIENTATION = 0x0112  # EXIF tag: phone photos are stored sideways with this set.
 
 
 def to_grayscale(source, *, max_pixels: int = constants.MAX_IMAGE_PIXELS, longest: int | None = None) -> np.ndarray:
     """Return a 2-D float32 array in [0, 1] (0 black, 1 white) for any accepted input.
 
-    With `longest`, a larger image is shrunk until its longer side is `longest`; images are
-    shrunk as 8-bit pixels (JPEG already while decoding), which keeps big photos cheap.
+    With `longest`, a larger image is shrunk until its longer side is at most `longest`; images
+    are shrunk as 8-bit pixels (JPEG already while decoding), which keeps big photos cheap.
     """
     if isinstance(source, str):
         source = bytes_from_text(source)
@@ -136,7 +137,7 @@ def _composite(image: Image.Image) -> Image.Image:
     transparent background is composited on black instead.
     """
     luminance, alpha = image.convert("L"), image.getchannel("A")
-    visible = ImageStat.Stat(luminance, mask=alpha.point(_VISIBLE))
+    visible = ImageStat.Stat(luminance, mask=alpha.convert("1", dither=Image.Dither.NONE))
     ink_is_light = visible.count[0] > 0 and visible.mean[0] > 127.5
     background = Image.new("L", image.size, 0 if ink_is_light else 255)
     background.paste(luminance, mask=alpha)
@@ -185,15 +186,19 @@ def pixels_to_gray(pixels) -> np.ndarray:
 
 
 def shrink(gray, longest: int | None):
-    """Shrink a mode "L" image or a float array so its longer side is at most `longest`."""
+    """Shrink a mode "L" image or a float array so its longer side is at most `longest`.
+
+    The image is reduced by the smallest whole factor that gets there, each output pixel the
+    mean of a factor x factor block: a box filter is exact area averaging (no aliasing of thin
+    strokes) and about ten times cheaper than a resampling filter for the same size.
+    """
     height, width = (gray.height, gray.width) if isinstance(gray, Image.Image) else gray.shape
-    scale = longest / max(height, width) if longest else 1.0
-    if scale >= 1:
+    if not longest or max(height, width) <= longest:
         return gray
-    size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    image = gray if isinstance(gray, Image.Image) else Image.fromarray(gray, mode="F")
-    resized = image.resize(size, Image.Resampling.BILINEAR, reducing_gap=3.0)
-    return resized if isinstance(gray, Image.Image) else np.asarray(resized, dtype=np.float32)
+    factor = math.ceil(max(height, width) / longest)
+    if isinstance(gray, Image.Image):
+        return gray.reduce(factor)
+    return np.asarray(Image.fromarray(gray, mode="F").reduce(factor), dtype=np.float32)
 
 
 def _as_floats(gray) -> np.ndarray:

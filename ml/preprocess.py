@@ -14,7 +14,10 @@ from ml import constants
 from ml.decode import to_grayscale
 from ml.errors import BlankImage
 
-WORK_SIDE = 256  # Larger inputs are shrunk first: the output is 28x28 anyway.
+# Larger inputs are shrunk first (the output is 28x28 anyway): a 280-pixel canvas to 140, big
+# enough that the digit's box still holds THICKNESS_SIDE pixels, and every later step is 3x
+# cheaper than at full size.
+WORK_SIDE = 160
 THICKNESS_SIDE = 80  # Stroke width is measured and adjusted at 4x the 20-pixel digit box.
 MIN_CONTRAST = 0.12  # Ink must differ this much from the background, or the input is blank.
 PEAK_OUTLIERS = 0.001  # The strongest 0.1% of pixels (glare, hot pixels) do not set the contrast.
@@ -57,16 +60,14 @@ def resize(image: np.ndarray, scale: float) -> np.ndarray:
 
 def ink_map(gray: np.ndarray) -> np.ndarray:
     """Ink high, background zero: polarity from the border, lighting and contrast normalized."""
-    border = _border(gray)
-    dark_ink = np.median(border) >= 0.5
+    low, median, high = np.percentile(_border(gray), [10, 50, 90])
+    dark_ink = median >= 0.5
     ink = 1.0 - gray if dark_ink else gray
-    border_ink = 1.0 - border if dark_ink else border
-    spread = np.percentile(border_ink, 90) - np.percentile(border_ink, 10)
-    photo = spread > UNEVEN_BACKGROUND
+    photo = high - low > UNEVEN_BACKGROUND  # The border's spread, the same in either polarity.
     if photo:
         ink = ink - ndimage.grey_opening(ink, size=_background_window(ink.shape))
     else:
-        ink = ink - np.median(border_ink)
+        ink = ink - (1.0 - median if dark_ink else median)
     peak = _peak(ink)
     if peak < MIN_CONTRAST:
         raise BlankImage(NO_INK)

@@ -146,8 +146,16 @@ def test_exif_orientation_of_a_photo_is_applied():
 
 def test_longest_shrinks_large_images_keeping_aspect_ratio():
     image = draw_digit("7").resize((1200, 600))
-    assert to_grayscale(image, longest=256).shape == (128, 256)
-    assert to_grayscale(encode(image, "JPEG"), longest=256).shape == (128, 256)
+    assert to_grayscale(image, longest=256).shape == (120, 240)  # Reduced 5x: 1200 / 5 <= 256.
+    # JPEG is decoded at half size (600x300, libjpeg keeps both sides >= 256), then reduced 3x.
+    assert to_grayscale(encode(image, "JPEG"), longest=256).shape == (100, 200)
+
+
+def test_shrinking_averages_whole_blocks():
+    stripes = np.tile(np.array([0, 255], np.uint8), (300, 150))  # One-pixel vertical stripes.
+    shrunk = to_grayscale(stripes, longest=160)
+    assert shrunk.shape == (150, 150)
+    assert np.allclose(shrunk, 0.5, atol=1 / 255)  # Each output pixel is the mean of 2x2 pixels.
 
 
 def test_longest_leaves_small_images_alone():
