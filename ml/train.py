@@ -124,6 +124,23 @@ def base_metadata(config: TrainingConfig, counts: dict) -> dict:
     }
 
 
+def training_splits(config: TrainingConfig) -> tuple[Split, Split]:
+    """The training and validation splits of `config`: one pool, validation held out of it."""
+    digits = mnist_split("train", config.mnist_dir, config.mnist_limit, config.seed)
+    negatives = negative_split(config.negatives, seed=config.seed + 1)
+    pool = Split.concat(digits, negatives, drawn_split(config.drawn, seed=config.seed + 2))
+    keep, held = stratified_holdout(pool.y, min(config.validation_size, len(pool) // 10), config.seed)
+    return pool.take(keep), pool.take(held)
+
+
+def test_splits(config: TrainingConfig) -> tuple[Split, Split, Split]:
+    """MNIST test digits, unseen synthetic negatives and unseen drawn digits."""
+    test_digits = mnist_split("test", config.mnist_dir, config.test_limit, config.seed)
+    test_negatives = negative_split(max(len(test_digits) // 5, 100), seed=config.seed + 1_000_003)
+    test_drawn = drawn_split(max(len(test_digits) // 10, 100), seed=config.seed + 2_000_003)
+    return test_digits, test_negatives, test_drawn
+
+
 def train_version(config: TrainingConfig, extra: Split | None = None, initial_model=None) -> TrainingResult:
     """Train (or fine-tune `initial_model`) and return the model with its full metadata."""
     import keras
@@ -132,18 +149,12 @@ def train_version(config: TrainingConfig, extra: Split | None = None, initial_mo
 
     keras.utils.set_random_seed(config.seed)
     started = time.monotonic()
-    digits = mnist_split("train", config.mnist_dir, config.mnist_limit, config.seed)
-    negatives = negative_split(config.negatives, seed=config.seed + 1)
-    pool = Split.concat(digits, negatives, drawn_split(config.drawn, seed=config.seed + 2))
-    keep, held = stratified_holdout(pool.y, min(config.validation_size, len(pool) // 10), config.seed)
-    train, validation = pool.take(keep), pool.take(held)
+    train, validation = training_splits(config)
     if extra is not None and len(extra):
         train = Split.concat(train, extra)
     model = initial_model or build_model()
     history = fit(model, train, validation, config)
-    test_digits = mnist_split("test", config.mnist_dir, config.test_limit, config.seed)
-    test_negatives = negative_split(max(len(test_digits) // 5, 100), seed=config.seed + 1_000_003)
-    test_drawn = drawn_split(max(len(test_digits) // 10, 100), seed=config.seed + 2_000_003)
+    test_digits, test_negatives, test_drawn = test_splits(config)
     counts = {
         "train": len(train),
         "validation": len(validation),

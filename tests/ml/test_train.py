@@ -45,3 +45,23 @@ def test_training_metadata_has_every_required_key(trained):
 def test_trained_version_loads_for_serving(trained):
     predictor, metadata = load_predictor(trained)
     assert predictor.threshold == metadata["threshold"]
+
+
+def test_recalibrating_rebuilds_the_training_validation_split_and_keeps_the_weights(trained, tmp_path):
+    from ml import recalibrate
+
+    copy = tmp_path / "version"
+    copy.mkdir()
+    for path in trained.iterdir():
+        (copy / path.name).write_bytes(path.read_bytes())
+    before = json.loads((copy / "metadata.json").read_text())
+    (copy / "metadata.json").write_text(json.dumps(before | {"preprocessing_version": "0"}))
+    recalibrate.main(["--version", str(copy), "--mnist-dir", str(MNIST_SAMPLE)])
+    after = json.loads((copy / "metadata.json").read_text())
+    # Same preprocessing, same split, same weights: the calibration must come out unchanged.
+    assert (after["temperature"], after["threshold"]) == (before["temperature"], before["threshold"])
+    assert after["metrics"]["mnist_test"] == before["metrics"]["mnist_test"]
+    assert after["preprocessing_version"] == before["preprocessing_version"]
+    assert "trained on preprocessing version 0" in after["calibration_note"]
+    for name in ("model.keras", "model.tflite"):
+        assert (copy / name).read_bytes() == (trained / name).read_bytes()
