@@ -102,10 +102,10 @@ def drawing_submit(*, image, label: int, strokes: list | None, contributor=None,
     """Store a contributor's drawing with the model's opinion of it, if a model is available.
 
     Raises `ml.errors.BlankImage` for a drawing without ink (nothing is stored), and what
-    `drawing_create` raises. The image is decoded once and shared by every step.
+    `drawing_create` raises. The image is decoded once and preprocessed once.
     """
     gray = to_grayscale(image)
-    preprocess(gray)  # Refuses blank drawings before anything is stored.
+    model_input = preprocess(gray)  # Refuses blank drawings before anything is stored.
     drawing = drawing_create(
         image=gray,
         label=label,
@@ -113,14 +113,16 @@ def drawing_submit(*, image, label: int, strokes: list | None, contributor=None,
         strokes=strokes,
         contributor=contributor,
         contributor_key=contributor_key,
-        prediction=_predict(gray),
+        prediction=_predict(model_input),
     )
     duplicate = Drawing.objects.filter(sha256=drawing.sha256).exclude(pk=drawing.pk).exists()
     return Submission(drawing=drawing, duplicate=duplicate)
 
 
-def _predict(image) -> SubmittedPrediction | None:
+def _predict(model_input) -> SubmittedPrediction | None:
     """The recognizer's prediction through settings.DRAWING_PREDICTOR; None without one.
+
+    The predictor gets the drawing as `ml.preprocess.preprocess` made it, the model's input.
 
     A drawing is worth keeping even when no model can judge it, so a missing or failing
     predictor is logged and the drawing stored without a prediction.
@@ -134,7 +136,7 @@ def _predict(image) -> SubmittedPrediction | None:
         logger.warning("settings.DRAWING_PREDICTOR %r cannot be imported; storing drawings without predictions: %s", path, exc)
         return None
     try:
-        return predictor(image)
+        return predictor(model_input)
     except Exception:
         logger.exception("settings.DRAWING_PREDICTOR %r failed; storing the drawing without a prediction", path)
         return None

@@ -10,7 +10,6 @@ from django.db import connection, transaction
 from PIL import Image
 
 from collector.services import SubmittedPrediction
-from ml.errors import BlankImage
 from ml.inference import Prediction as Answer
 from ml.preprocess import preprocess
 from recognizer.errors import ModelUnavailable
@@ -49,34 +48,39 @@ def prediction_create(*, source) -> PredictionResult:
     model_input = preprocess(source)
     loaded = active_model.get()
     answer = loaded.predictor.predict(model_input)
-    with transaction.atomic():
-        _commit_without_waiting_for_disk()
-        row = Prediction.objects.create(model_version_id=loaded.version_id, digit=answer.digit, confidence=answer.confidence, accepted=answer.accepted)
+    row = Prediction(model_version_id=loaded.version_id, digit=answer.digit, confidence=answer.confidence, accepted=answer.accepted)
+    _log(row)
     return PredictionResult(id=row.id, model_version=loaded.tag, answer=answer, model_input=model_input)
 
 
-def _commit_without_waiting_for_disk() -> None:
-    """PostgreSQL: let this transaction commit before its WAL reaches the disk.
+def _log(row: Prediction) -> None:
+    """Insert the log row without waiting for the disk.
 
-    The row is visible to every session at once (feedback finds it); only a crash in the next
-    fraction of a second could lose it. Losing a log row costs nothing; waiting for an fsync
-    would cost every prediction more than the inference does.
+    PostgreSQL: the transaction commits before its WAL is flushed. The row is visible to every
+    session at once (feedback finds it); only a crash in the next fraction of a second could
+    lose it. Losing a log row costs nothing; waiting for an fsync would cost every prediction
+    more than the inference does. SQLite (WAL, synchronous=NORMAL) never syncs on commit, and
+    a single autocommitted INSERT needs no BEGIN around it.
     """
-    if connection.vendor == "postgresql":
+    if connection.vendor != "postgresql":
+        row.save(force_insert=True)
+        return
+    with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        row.save(force_insert=True)
 
 
-def predict_submission(image) -> SubmittedPrediction | None:
+def predict_submission(model_input: np.ndarray) -> SubmittedPrediction | None:
     """The model's opinion of a drawing being submitted to the collector (settings.DRAWING_PREDICTOR).
 
-    None when no model is available or the drawing is blank; other `InputError`s propagate,
-    as storing the drawing would fail on them too.
+    `model_input` is the drawing as `ml.preprocess.preprocess` made it: the collector has
+    preprocessed it already (refusing blank drawings), so it is not done twice. None when no
+    model is available.
     """
     try:
-        model_input = preprocess(image)
         loaded = active_model.get()
-    except (BlankImage, ModelUnavailable):
+    except ModelUnavailable:
         return None
     answer = loaded.predictor.predict(model_input)
     return SubmittedPrediction(digit=answer.digit, confidence=answer.confidence, model_version=loaded.tag)

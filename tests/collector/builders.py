@@ -29,16 +29,16 @@ def drawing(*, digit: str = "7", label: int = 7, prediction: SubmittedPrediction
     return drawing_create(image=digit_url(digit), label=label, source=fields.pop("source", Drawing.Source.COLLECT), prediction=prediction, **fields)
 
 
-def predict_seven(image) -> SubmittedPrediction:
+def predict_seven(model_input) -> SubmittedPrediction:
     """A stand-in for settings.DRAWING_PREDICTOR that always sees a confident 7."""
     return SEVEN_PREDICTION
 
 
-def predict_nothing(image) -> None:
+def predict_nothing(model_input) -> None:
     return None
 
 
-def predict_crash(image):
+def predict_crash(model_input):
     raise RuntimeError("the recognizer broke")
 
 

@@ -2,7 +2,8 @@ import pytest
 from django.utils.module_loading import import_string
 
 from collector.services import SubmittedPrediction, drawing_submit
-from ml.errors import ArtifactError, BlankImage, UndecodableImage
+from ml.errors import ArtifactError, BlankImage
+from ml.preprocess import preprocess
 from recognizer.models import Prediction
 from recognizer.predicting import predict_submission, prediction_create
 from tests.recognizer.builders import active_version, blank_url, digit_url
@@ -24,19 +25,15 @@ def test_prediction_create_refuses_a_blank_drawing_without_logging():
 
 
 def test_predict_submission_gives_the_collector_a_prediction():
-    prediction = predict_submission(digit_url("7"))
+    prediction = predict_submission(preprocess(digit_url("7")))
     assert isinstance(prediction, SubmittedPrediction)
-    assert prediction.digit in range(10) and 0 <= prediction.confidence <= 1
+    assert prediction.digit == 7 and 0 <= prediction.confidence <= 1
     assert prediction.model_version == active_version().tag
 
 
 def test_predict_submission_logs_no_prediction_row():
-    predict_submission(digit_url("7"))
+    predict_submission(preprocess(digit_url("7")))
     assert not Prediction.objects.exists()
-
-
-def test_predict_submission_is_none_for_a_blank_drawing():
-    assert predict_submission(blank_url()) is None
 
 
 def test_predict_submission_is_none_without_a_loadable_model(monkeypatch):
@@ -44,12 +41,15 @@ def test_predict_submission_is_none_without_a_loadable_model(monkeypatch):
         raise ArtifactError(f"{key} is missing from storage.")
 
     monkeypatch.setattr("recognizer.artifacts.read_bytes", missing)
-    assert predict_submission(digit_url("7")) is None
+    assert predict_submission(preprocess(digit_url("7"))) is None
 
 
-def test_predict_submission_lets_undecodable_input_through():
-    with pytest.raises(UndecodableImage):
-        predict_submission("data:image/png;base64,%%%")
+def test_a_submitted_drawing_is_preprocessed_once(monkeypatch):
+    calls = []
+    monkeypatch.setattr("collector.services.preprocess", lambda image: calls.append(image) or preprocess(image))
+    submission = drawing_submit(image=digit_url("7"), label=7, strokes=None)
+    assert len(calls) == 1
+    assert submission.drawing.predicted_label == 7
 
 
 def test_collector_submissions_carry_the_recognizer_prediction(settings):
