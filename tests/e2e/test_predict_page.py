@@ -1,6 +1,10 @@
 """The draw-and-predict page in headless Chromium: mouse, touch, keyboard and feedback."""
 
+import base64
+import io
+
 import pytest
+from PIL import Image
 from playwright.sync_api import expect
 
 from collector.models import Drawing
@@ -101,13 +105,21 @@ def test_feedback_no_it_was_4_stores_a_pending_labeled_drawing(live_server, page
 def test_touch_drawing_is_recognized_without_scrolling(live_server, browser, results_dir):
     context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, has_touch=True, is_mobile=True)
     page = context.new_page()
+    sent = []
+    page.on("request", lambda request: sent.append(request.post_data_json) if request.url.endswith("/api/predict") else None)
     try:
-        open_page(page, live_server).scroll_into_view_if_needed()
+        canvas = open_page(page, live_server)
+        canvas.scroll_into_view_if_needed()
         scrolled = page.evaluate("window.scrollY")
         draw_with_finger(page, ONE)
         expect(prediction(page)).to_have_text("1", timeout=PREDICTION_TIMEOUT_MS)
         assert page.evaluate("window.scrollY") == scrolled
         page.screenshot(path=results_dir / "predict-touch.png", full_page=True)
+        # The crisp 2x backing store stays on the phone: the API gets the drawing at CSS size.
+        css_size = canvas.evaluate("c => [c.clientWidth, c.clientHeight]")
+        assert canvas.evaluate("c => [c.width, c.height]") == [2 * side for side in css_size]
+        image = Image.open(io.BytesIO(base64.b64decode(sent[-1]["image"].partition(",")[2])))
+        assert list(image.size) == css_size
     finally:
         context.close()
 
