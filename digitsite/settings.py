@@ -160,7 +160,7 @@ BUNDLED_MODEL_DIR = Path(env("BUNDLED_MODEL_DIR", default=str(BASE_DIR / "recogn
 MODEL_CHECK_SECONDS = env.float("MODEL_CHECK_SECONDS", default=2.0)
 MNIST_DIR = env("MNIST_DIR", default=None)
 # The collector asks for a prediction at submit time through this callable, so it never
-# imports the recognizer: image source -> collector.services.SubmittedPrediction | None.
+# imports the recognizer: model input (28x28x1, from ml.preprocess) -> SubmittedPrediction | None.
 DRAWING_PREDICTOR = "recognizer.predicting.predict_submission"
 
 # Per-client limits "REQUESTS/SECONDS" ("off" disables), counted in the default cache.
