@@ -44,11 +44,12 @@ def read_metadata(data: bytes, source: str = METADATA_FILE) -> dict:
         raise ArtifactError(f"{source} is not valid JSON: {exc}.")
     if not isinstance(metadata, dict):
         raise ArtifactError(f"{source} must hold a JSON object.")
-    _check_compatible(metadata, source)
+    check_compatible(metadata, source)
     return metadata
 
 
-def _check_compatible(metadata: dict, source: str) -> None:
+def check_compatible(metadata: dict, source: str) -> None:
+    """Raise ArtifactError unless this code can serve a version with `metadata`."""
     expected = {
         "input_shape": list(constants.INPUT_SHAPE),
         "classes": list(constants.CLASS_NAMES),

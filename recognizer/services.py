@@ -58,9 +58,16 @@ def version_rollback() -> ModelVersion:
 
 
 def ensure_bundled_version() -> ModelVersion:
-    """Register and activate the model bundled with the code when no version is active."""
+    """Register and activate the model bundled with the code when no version is active, or
+    when the active one cannot run with this code.
+
+    The second case is an upgrade: a deploy whose preprocessing (or class list) no longer
+    matches the active version's would otherwise leave every worker without a model. It
+    runs at `migrate`, the release step, so the switch is recorded before web workers start.
+    """
     active = ModelVersion.objects.active().first()
-    if active:
+    reason = _incompatibility(active) if active else None
+    if active and reason is None:
         return active
     folder = Path(settings.BUNDLED_MODEL_DIR)
     raw = (folder / ml_artifacts.METADATA_FILE).read_bytes()
@@ -69,10 +76,23 @@ def ensure_bundled_version() -> ModelVersion:
     # old bucket never holds different files under the same tag.
     digest = hashlib.sha256(raw + (folder / ml_artifacts.TFLITE_FILE).read_bytes()).hexdigest()[:8]
     tag = f"bundled-{metadata['architecture']}-{metadata['created'][:10]}-{digest}"
+    if reason:
+        logger.warning("active model version %s cannot run with this code (%s); activating the bundled model", active.tag, reason)
+    note = f"bundled model activated: {active.tag} cannot run with this code" if reason else "bundled model re-activated"
     existing = ModelVersion.objects.filter(tag=tag).first()
     if existing:
-        return version_activate(version=existing, note="bundled model re-activated")
-    return version_register(folder=folder, tag=tag, activate=True, notes="Bundled with the code.")
+        return version_activate(version=existing, note=note)
+    version = version_register(folder=folder, tag=tag, notes="Bundled with the code.")
+    return version_activate(version=version, note=note if reason else "registered")
+
+
+def _incompatibility(version: ModelVersion) -> str | None:
+    """Why this code cannot serve `version` (from its registered metadata), or None."""
+    try:
+        ml_artifacts.check_compatible(version.metadata, f"version {version.tag}")
+    except ArtifactError as exc:
+        return str(exc).rstrip(".")
+    return None
 
 
 def register_bundled_after_migrate(sender, using="default", **kwargs) -> None:
