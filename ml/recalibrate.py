@@ -19,7 +19,7 @@ from pathlib import Path
 from ml import constants
 from ml.artifacts import KERAS_FILE, METADATA_FILE, load_keras_model
 from ml.plots import plot_confusion_matrix
-from ml.train import TrainingConfig, calibrate_and_evaluate, test_splits, training_splits
+from ml.train import TrainingConfig, calibrate_and_evaluate, evaluation_splits, training_splits
 
 
 def recalibrate(folder: Path, mnist_dir: str | None) -> dict:
@@ -29,7 +29,7 @@ def recalibrate(folder: Path, mnist_dir: str | None) -> dict:
     _, validation = training_splits(config)
     model = load_keras_model(folder / KERAS_FILE)
     previous = metadata["preprocessing_version"]
-    metadata |= calibrate_and_evaluate(model, validation, *test_splits(config))
+    metadata |= calibrate_and_evaluate(model, validation, *evaluation_splits(config))
     metadata["preprocessing_version"] = constants.PREPROCESSING_VERSION
     metadata["calibration_note"] = (
         f"weights trained on preprocessing version {previous}; temperature, threshold and metrics "

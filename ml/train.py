@@ -133,7 +133,7 @@ def training_splits(config: TrainingConfig) -> tuple[Split, Split]:
     return pool.take(keep), pool.take(held)
 
 
-def test_splits(config: TrainingConfig) -> tuple[Split, Split, Split]:
+def evaluation_splits(config: TrainingConfig) -> tuple[Split, Split, Split]:
     """MNIST test digits, unseen synthetic negatives and unseen drawn digits."""
     test_digits = mnist_split("test", config.mnist_dir, config.test_limit, config.seed)
     test_negatives = negative_split(max(len(test_digits) // 5, 100), seed=config.seed + 1_000_003)
@@ -154,7 +154,7 @@ def train_version(config: TrainingConfig, extra: Split | None = None, initial_mo
         train = Split.concat(train, extra)
     model = initial_model or build_model()
     history = fit(model, train, validation, config)
-    test_digits, test_negatives, test_drawn = test_splits(config)
+    test_digits, test_negatives, test_drawn = evaluation_splits(config)
     counts = {
         "train": len(train),
         "validation": len(validation),
