@@ -171,7 +171,7 @@ def test_database_down_while_logging_is_503(client, monkeypatch):
     def refuse(*args, **kwargs):
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr(Prediction, "save", refuse)
+    monkeypatch.setattr("recognizer.predicting._log", refuse)
     assert_error(post_json(client, URL, {"image": digit_url("7")}), 503, "database_unavailable")
 
 

@@ -1,4 +1,5 @@
 import pytest
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from collector.services import SubmittedPrediction, drawing_submit
@@ -16,6 +17,9 @@ def test_prediction_create_logs_the_answer_of_the_active_version():
     row = Prediction.objects.get(pk=result.id)
     assert row.model_version == active_version()
     assert (row.digit, row.accepted) == (result.answer.digit, result.answer.accepted)
+    assert row.confidence == pytest.approx(result.answer.confidence)
+    assert abs((timezone.now() - row.created).total_seconds()) < 60
+    assert (row.feedback_correct, row.feedback_label, row.drawing) == (None, None, None)
 
 
 def test_prediction_create_refuses_a_blank_drawing_without_logging():
