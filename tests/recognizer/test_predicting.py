@@ -1,4 +1,5 @@
 import pytest
+from django.db import connection
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -20,6 +21,20 @@ def test_prediction_create_logs_the_answer_of_the_active_version():
     assert row.confidence == pytest.approx(result.answer.confidence)
     assert abs((timezone.now() - row.created).total_seconds()) < 60
     assert (row.feedback_correct, row.feedback_label, row.drawing) == (None, None, None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_prediction_logged_outside_any_transaction_is_complete_and_leaves_the_session_alone():
+    # As in a request: no transaction around the log write (PostgreSQL: the one-statement path).
+    assert not connection.in_atomic_block
+    result = prediction_create(source=digit_url("7"))
+    row = Prediction.objects.get(pk=result.id)
+    assert (row.model_version, row.digit, row.accepted) == (active_version(), result.answer.digit, result.answer.accepted)
+    assert row.confidence == pytest.approx(result.answer.confidence)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone()[0] == "on"  # Turned off for the log row's own transaction only.
 
 
 def test_prediction_create_refuses_a_blank_drawing_without_logging():
