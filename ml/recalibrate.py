@@ -2,7 +2,7 @@
 
     python -m ml.recalibrate --version FOLDER --mnist-dir DIR
 
-For a preprocessing change that leaves MNIST's own 28x28 inputs untouched but makes canvas
+For a preprocessing change that leaves MNIST's own 28x28 inputs untouched but prepares canvas
 inputs differently (a new PREPROCESSING_VERSION), a trained model need not be thrown away:
 this re-fits its temperature and threshold on the validation split its training used, made
 with today's preprocessing, and re-runs the test reports. Only metadata.json and the
