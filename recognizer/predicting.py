@@ -1,6 +1,7 @@
 """Predictions: any accepted input -> the active model's answer, logged without the image."""
 
 import base64
+import functools
 import io
 import uuid
 from dataclasses import dataclass
@@ -72,6 +73,14 @@ def _log(row: Prediction) -> None:
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         row.save(force_insert=True)
         return
+    fields, sql = _postgres_log_insert()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields])
+
+
+@functools.cache
+def _postgres_log_insert() -> tuple[list, str]:
+    """The logged fields and the one-statement INSERT for them, built once per process."""
     fields = [Prediction._meta.get_field(name) for name in _LOGGED_FIELDS]
     quote = connection.ops.quote_name
     sql = (
@@ -79,8 +88,7 @@ def _log(row: Prediction) -> None:
         f"SELECT {', '.join(['%s'] * len(fields))} "
         "FROM (SELECT set_config('synchronous_commit', 'off', true)) AS without_waiting_for_the_disk"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields])
+    return fields, sql
 
 
 def predict_submission(model_input: np.ndarray) -> SubmittedPrediction | None:

@@ -76,14 +76,14 @@ def ensure_bundled_version() -> ModelVersion:
     # old bucket never holds different files under the same tag.
     digest = hashlib.sha256(raw + (folder / ml_artifacts.TFLITE_FILE).read_bytes()).hexdigest()[:8]
     tag = f"bundled-{metadata['architecture']}-{metadata['created'][:10]}-{digest}"
+    existing = ModelVersion.objects.filter(tag=tag).first()
+    version = existing or version_register(folder=folder, tag=tag, notes="Bundled with the code.")
     if reason:
         logger.warning("active model version %s cannot run with this code (%s); activating the bundled model", active.tag, reason)
-    note = f"bundled model activated: {active.tag} cannot run with this code" if reason else "bundled model re-activated"
-    existing = ModelVersion.objects.filter(tag=tag).first()
-    if existing:
-        return version_activate(version=existing, note=note)
-    version = version_register(folder=folder, tag=tag, notes="Bundled with the code.")
-    return version_activate(version=version, note=note if reason else "registered")
+        note = f"bundled model activated: {active.tag} cannot run with this code"
+    else:
+        note = "bundled model re-activated" if existing else "registered"
+    return version_activate(version=version, note=note)
 
 
 def _incompatibility(version: ModelVersion) -> str | None:

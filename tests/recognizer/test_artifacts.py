@@ -32,9 +32,7 @@ def test_stored_files_with_other_contents_are_never_overwritten(tmp_path):
 def test_an_active_version_made_for_other_preprocessing_gives_way_to_the_bundled_model():
     bundled = services.ensure_bundled_version()
     old = ModelVersion.objects.create(tag=unique_tag("v2-era"), artifact_prefix=bundled.artifact_prefix, metadata=bundled.metadata | {"preprocessing_version": "2"})
-    # The pointer as a deploy of the previous code left it (activation itself would refuse).
-    ModelVersion.objects.filter(pk=bundled.pk).update(is_active=False)
-    ModelVersion.objects.filter(pk=old.pk).update(is_active=True)
+    _point_at(old)  # As a deploy of the previous code left it (activation itself would refuse).
     served = services.ensure_bundled_version()
     assert (served.pk, served.is_active) == (bundled.pk, True)
     assert list(ModelVersion.objects.active()) == [bundled]
@@ -44,6 +42,11 @@ def test_an_active_version_made_for_other_preprocessing_gives_way_to_the_bundled
 def test_a_compatible_active_version_is_left_alone():
     bundled = services.ensure_bundled_version()
     other = ModelVersion.objects.create(tag=unique_tag("current"), artifact_prefix=bundled.artifact_prefix, metadata=bundled.metadata)
-    ModelVersion.objects.filter(pk=bundled.pk).update(is_active=False)
-    ModelVersion.objects.filter(pk=other.pk).update(is_active=True)
+    _point_at(other)
     assert services.ensure_bundled_version().pk == other.pk
+
+
+def _point_at(version: ModelVersion) -> None:
+    """Move the active pointer without validating, as only a direct database write could."""
+    ModelVersion.objects.active().update(is_active=False)
+    ModelVersion.objects.filter(pk=version.pk).update(is_active=True)
