@@ -3,8 +3,9 @@
     .venv/bin/python bench/bench_predict_api.py [--requests 400] [--database-url URL] [--json OUT]
 
 Both handlers are the real site (middleware, JSON body, decoding, `ml.preprocess`, the
-prediction log row, the JSON answer) called through Django's test client on a typical 280x280
-canvas PNG; only the inference differs: the active version's LiteRT interpreter, or the same
+prediction log row, the JSON answer) called as gunicorn calls it, through the WSGI application,
+on a typical 280x280 canvas PNG (bench/fixtures/canvas_seven.png, drawn in Chromium); only
+the inference differs: the active version's LiteRT interpreter, or the same
 version's model.keras answering through `model.predict()`. The two alternate in rounds, so
 background load falls on both alike. The database is a fresh SQLite file unless --database-url
 names a scratch database.
@@ -26,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 TARGET_RATIO = 20
-CANVAS_SIDE, PEN_WIDTH = 280, 18
+CANVAS_FIXTURE = ROOT / "bench" / "fixtures" / "canvas_seven.png"
 ROUNDS = 10
 WARMUP_REQUESTS = 20
 
@@ -38,28 +39,28 @@ def main() -> None:
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="bench-predict-"))
-    client, handlers = set_up(workdir, args.database_url)
-    body = json.dumps({"image": canvas_data_url()})
+    application, handlers = set_up(workdir, args.database_url)
+    body = json.dumps({"image": canvas_data_url()}).encode()
     times = {name: [] for name in handlers}
     for name, loaded in handlers.items():
-        run(client, body, loaded, WARMUP_REQUESTS)
+        run(application, body, loaded, WARMUP_REQUESTS)
     for _ in range(ROUNDS):
         for name, loaded in handlers.items():
-            times[name] += run(client, body, loaded, max(1, args.requests // ROUNDS))
+            times[name] += run(application, body, loaded, max(1, args.requests // ROUNDS))
     report(times, args.json)
 
 
 def set_up(workdir: Path, database_url: str | None):
-    """A test client and the two ways of answering, for the same model version."""
+    """The site's WSGI application and the two ways of answering, for the same model version."""
     version = prepare_site(workdir, database_url)
-    from django.test import Client
+    from django.core.wsgi import get_wsgi_application
 
     from keras_serving import keras_predictor_for
     from recognizer.serving import LoadedModel, active_model
 
     litert = active_model.get()
     keras = LoadedModel(litert.version_id, litert.tag, keras_predictor_for(version))
-    return Client(HTTP_HOST="localhost"), {"LiteRT (the site)": litert, "Keras model.predict()": keras}
+    return get_wsgi_application(), {"LiteRT (the site)": litert, "Keras model.predict()": keras}
 
 
 def prepare_site(workdir: Path, database_url: str | None):
@@ -89,30 +90,56 @@ def prepare_site(workdir: Path, database_url: str | None):
 
 
 def canvas_data_url() -> str:
-    """A "7" as the site's canvas sends it: black ink on a transparent 280x280 PNG."""
-    from PIL import Image, ImageDraw
+    """A "7" as the site's canvas sends it: a 280x280 RGBA PNG made by Chromium's encoder.
 
-    image = Image.new("RGBA", (CANVAS_SIDE, CANVAS_SIDE), (0, 0, 0, 0))
-    pen = ImageDraw.Draw(image)
-    pen.line([(70, 60), (210, 60), (120, 230)], fill=(0, 0, 0, 255), width=PEN_WIDTH, joint="curve")
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+    bench/make_canvas_fixture.py drew it with static/js/canvas.js in headless Chromium.
+    """
+    return "data:image/png;base64," + base64.b64encode(CANVAS_FIXTURE.read_bytes()).decode()
 
 
-def run(client, body: str, loaded, count: int) -> list[float]:
-    """Seconds per request for `count` predictions answered by `loaded`."""
+def run(application, body: bytes, loaded, count: int) -> list[float]:
+    """Seconds per request for `count` predictions answered by `loaded`.
+
+    Server time: from the WSGI call that gunicorn would make to the last byte of the body,
+    so Django's middleware and view and the JSON answer count, but no client code does.
+    """
     from recognizer.serving import active_model
 
     times = []
     with mock.patch.object(active_model, "get", return_value=loaded):
         for _ in range(count):
+            environ = wsgi_environ(body)
+            statuses = []
             start = time.perf_counter()
-            response = client.post("/api/predict", body, content_type="application/json")
+            content = b"".join(application(environ, lambda status, headers, exc_info=None: statuses.append(status)))
             times.append(time.perf_counter() - start)
-            if response.status_code != 200:
-                raise SystemExit(f"/api/predict answered {response.status_code}: {response.content[:200]!r}")
+            if not statuses[0].startswith("200"):
+                raise SystemExit(f"/api/predict answered {statuses[0]}: {content[:200]!r}")
     return times
+
+
+def wsgi_environ(body: bytes) -> dict:
+    """The WSGI environ of a JSON POST /api/predict, as a server on loopback would pass it."""
+    return {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/api/predict",
+        "SCRIPT_NAME": "",
+        "QUERY_STRING": "",
+        "SERVER_NAME": "localhost",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_HOST": "localhost",
+        "REMOTE_ADDR": "127.0.0.1",
+        "CONTENT_TYPE": "application/json",
+        "CONTENT_LENGTH": str(len(body)),
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.url_scheme": "http",
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+        "wsgi.version": (1, 0),
+    }
 
 
 def percentile(values: list[float], share: float) -> float:
