@@ -37,12 +37,10 @@ class Predictor:
 
     def logits(self, batch: np.ndarray) -> np.ndarray:
         """Raw logits for a (N, 28, 28, 1) float32 batch."""
-        interpreter = self._interpreter()
-        input_detail = interpreter.get_input_details()[0]
-        output_index = interpreter.get_output_details()[0]["index"]
+        interpreter, input_index, output_index = self._interpreter()
         rows = []
         for image in np.asarray(batch, dtype=np.float32).reshape(-1, *INPUT_SHAPE):
-            interpreter.set_tensor(input_detail["index"], image[np.newaxis])
+            interpreter.set_tensor(input_index, image[np.newaxis])
             interpreter.invoke()
             rows.append(interpreter.get_tensor(output_index)[0].copy())
         return np.stack(rows) if rows else np.zeros((0, NOT_A_DIGIT + 1), np.float32)
@@ -56,15 +54,18 @@ class Predictor:
         """Predict one preprocessed image (28, 28, 1)."""
         return to_prediction(self.probabilities(model_input[np.newaxis])[0], self.threshold)
 
-    def _interpreter(self):
-        interpreter = getattr(self._local, "interpreter", None)
-        if interpreter is None:
+    def _interpreter(self) -> tuple:
+        """This thread's interpreter with its input and output tensor indices."""
+        loaded = getattr(self._local, "interpreter", None)
+        if loaded is None:
             from ai_edge_litert.interpreter import Interpreter
 
             interpreter = Interpreter(model_content=self.tflite_bytes, num_threads=1)
             interpreter.allocate_tensors()
-            self._local.interpreter = interpreter
-        return interpreter
+            # Looked up once: get_*_details() builds fresh dicts on every call.
+            loaded = (interpreter, interpreter.get_input_details()[0]["index"], interpreter.get_output_details()[0]["index"])
+            self._local.interpreter = loaded
+        return loaded
 
 
 def to_prediction(probabilities: np.ndarray, threshold: float) -> Prediction:
