@@ -4,9 +4,14 @@ import multiprocessing
 import os
 
 bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
-# CPU-bound inference: one worker per core (plus one), each with a few threads for I/O waits.
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() + 1))
-threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+# Sync workers, one request at a time each: inference is CPU-bound, and a sync worker accepts a
+# connection only when it is free, so the load spreads over every worker. Threaded workers keep
+# connections alive, and under keep-alive load one of them could hold every connection while
+# another idled: 215-240 against 364 req/s with 2 workers (bench/README.md). Twice the cores
+# plus one, gunicorn's advice, so that waits on storage or the database leave no core idle.
+# Sync workers expect a buffering proxy or load balancer in front (slow clients hold a worker).
+workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 # Never preload: TensorFlow/LiteRT state must not be shared across fork(). Each worker loads
 # the active model lazily on its first prediction.
 preload_app = False

@@ -42,7 +42,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=20, help="load duration per app")
     parser.add_argument("--connections", type=int, default=8, help="concurrent connections kept open by wrk")
-    parser.add_argument("--threads", type=int, default=2, help="gunicorn threads per worker")
+    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker (1, as deployed: sync workers)")
     parser.add_argument("--database-url", help="a scratch database (default: a fresh SQLite file)")
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
