@@ -59,10 +59,10 @@ _LOGGED_FIELDS = ("id", "created", "model_version", "digit", "confidence", "acce
 
 
 def _log(row: Prediction) -> None:
-    """Insert the log row with one prepared statement, without waiting for the disk.
+    """Insert the log row with one INSERT built once per process, without waiting for the disk.
 
-    The INSERT is built once per process instead of by the ORM for every row: save() cost
-    0.30 ms of CPU per row, the prepared statement 0.21 ms (SQLite, two writing processes).
+    The ORM would compile the INSERT again for every row: save() cost 0.30 ms of CPU per row,
+    the ready-made statement 0.21 ms (SQLite, two writing processes).
 
     PostgreSQL: the row's transaction commits before its WAL is flushed. The row is visible to
     every session at once (feedback finds it); only a crash in the next fraction of a second
@@ -81,7 +81,7 @@ def _log(row: Prediction) -> None:
 
 @functools.cache
 def _log_insert(vendor: str, without_waiting: bool) -> tuple[list, str]:
-    """The logged fields and the INSERT for them, built once per process."""
+    """The logged fields and the INSERT for them, built once per process and kind of database."""
     fields = [Prediction._meta.get_field(name) for name in _LOGGED_FIELDS]
     quote = connection.ops.quote_name
     sql = f"INSERT INTO {quote(Prediction._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
