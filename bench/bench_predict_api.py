@@ -22,6 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 from unittest import mock
+from wsgiref.util import setup_testing_defaults
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -119,27 +120,18 @@ def run(application, body: bytes, loaded, count: int) -> list[float]:
 
 
 def wsgi_environ(body: bytes) -> dict:
-    """The WSGI environ of a JSON POST /api/predict, as a server on loopback would pass it."""
-    return {
+    """The WSGI environ of a JSON POST /api/predict; wsgiref fills in the standard keys."""
+    environ = {
         "REQUEST_METHOD": "POST",
         "PATH_INFO": "/api/predict",
-        "SCRIPT_NAME": "",
-        "QUERY_STRING": "",
-        "SERVER_NAME": "localhost",
-        "SERVER_PORT": "80",
-        "SERVER_PROTOCOL": "HTTP/1.1",
         "HTTP_HOST": "localhost",
         "REMOTE_ADDR": "127.0.0.1",
         "CONTENT_TYPE": "application/json",
         "CONTENT_LENGTH": str(len(body)),
         "wsgi.input": io.BytesIO(body),
-        "wsgi.url_scheme": "http",
-        "wsgi.errors": sys.stderr,
-        "wsgi.multithread": False,
-        "wsgi.multiprocess": True,
-        "wsgi.run_once": False,
-        "wsgi.version": (1, 0),
     }
+    setup_testing_defaults(environ)
+    return environ
 
 
 def percentile(values: list[float], share: float) -> float:

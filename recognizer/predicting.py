@@ -74,14 +74,14 @@ def _log(row: Prediction) -> None:
     there it is a plain INSERT, as on SQLite (WAL, synchronous=NORMAL never syncs on commit).
     """
     without_waiting = connection.vendor == "postgresql" and not connection.in_atomic_block
-    fields, sql = _log_insert(connection.vendor, without_waiting)
+    fields, sql = _log_insert(without_waiting)
     with connection.cursor() as cursor:
         cursor.execute(sql, [f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields])
 
 
 @functools.cache
-def _log_insert(vendor: str, without_waiting: bool) -> tuple[list, str]:
-    """The logged fields and the INSERT for them, built once per process and kind of database."""
+def _log_insert(without_waiting: bool) -> tuple[list, str]:
+    """The logged fields and the INSERT for them, built once per process."""
     fields = [Prediction._meta.get_field(name) for name in _LOGGED_FIELDS]
     quote = connection.ops.quote_name
     sql = f"INSERT INTO {quote(Prediction._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
