@@ -11,7 +11,7 @@ import math
 import numbers
 
 import numpy as np
-from PIL import Image, ImageOps, ImageStat, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ml import constants
 from ml.errors import ImageTooLarge, InputError, InvalidPixels, UndecodableImage, UnsupportedImageType
@@ -135,13 +135,28 @@ def _composite(image: Image.Image) -> Image.Image:
     Canvas drawings are dark ink on a transparent background; compositing them on white keeps
     the ink, whereas a plain `convert("L")` turns the whole image black. Light ink on a
     transparent background is composited on black instead.
+
+    Only the box around the pixels that are not fully transparent is converted and pasted:
+    outside it the result is the background anyway, and a drawing seldom fills its canvas.
     """
-    luminance, alpha = image.convert("L"), image.getchannel("A")
-    visible = ImageStat.Stat(luminance, mask=alpha.convert("1", dither=Image.Dither.NONE))
-    ink_is_light = visible.count[0] > 0 and visible.mean[0] > 127.5
-    background = Image.new("L", image.size, 0 if ink_is_light else 255)
-    background.paste(luminance, mask=alpha)
+    box = image.getbbox()  # Of the alpha channel alone.
+    if box is None:
+        return Image.new("L", image.size, 255)
+    visible = image.crop(box)
+    luminance, alpha = visible.convert("L"), visible.getchannel("A")
+    background = Image.new("L", image.size, 255 if _ink_is_dark(luminance, alpha) else 0)
+    background.paste(luminance, box[:2], mask=alpha)
     return background
+
+
+def _ink_is_dark(luminance: Image.Image, alpha: Image.Image) -> bool:
+    """Whether the pixels at least half opaque average 127.5 or darker (or there are none)."""
+    if luminance.getextrema()[1] <= 127:  # Every pixel is dark: no histogram needed.
+        return True
+    mask = alpha.point([0] * VISIBLE_ALPHA + [255] * (256 - VISIBLE_ALPHA))
+    counts = np.asarray(luminance.histogram(mask), dtype=np.int64)
+    visible, total = int(counts.sum()), int(counts @ np.arange(256))
+    return visible == 0 or 2 * total <= 255 * visible
 
 
 def _array_to_gray(array: np.ndarray, *, max_pixels: int):

@@ -27,6 +27,7 @@ SPECK_FRACTION = 0.04  # Blobs smaller than this share of the largest blob are d
 MIN_INK_EXTENT = 0.03  # A largest blob spanning less of the image's longer side is only a speck.
 MIN_INK_PIXELS = 3
 NO_INK = "The image has no visible ink; draw a digit first."
+EIGHT_NEIGHBOURS = np.ones((3, 3), dtype=bool)  # Pixels touching at a corner are one blob.
 # Stroke widths (in THICKNESS_SIDE pixels) outside this range are eroded or dilated towards
 # TARGET_WIDTH; the range holds the bulk of MNIST, so MNIST itself is mostly left alone.
 THIN_WIDTH, TARGET_WIDTH, THICK_WIDTH = 5.5, 10.0, 18.0
@@ -40,10 +41,10 @@ def preprocess(source) -> np.ndarray:
     no ink, so a blank canvas never gets a silent prediction.
     """
     gray = to_grayscale(source, longest=WORK_SIDE)
-    ink = remove_specks(ink_map(gray))
-    if np.count_nonzero(ink > 0.5) < MIN_INK_PIXELS:
+    digit = remove_specks(ink_map(gray))
+    if np.count_nonzero(digit > 0.5) < MIN_INK_PIXELS:
         raise BlankImage(NO_INK)
-    return normalize_like_mnist(ink)[..., np.newaxis]
+    return normalize_like_mnist(digit)[..., np.newaxis]
 
 
 def preprocess_many(sources) -> np.ndarray:
@@ -60,7 +61,7 @@ def resize(image: np.ndarray, scale: float) -> np.ndarray:
 
 def ink_map(gray: np.ndarray) -> np.ndarray:
     """Ink high, background zero: polarity from the border, lighting and contrast normalized."""
-    low, median, high = np.percentile(_border(gray), [10, 50, 90])
+    low, median, high = _border_percentiles(gray)
     dark_ink = median >= 0.5
     ink = 1.0 - gray if dark_ink else gray
     photo = high - low > UNEVEN_BACKGROUND  # The border's spread, the same in either polarity.
@@ -85,6 +86,17 @@ def _peak(ink: np.ndarray) -> float:
     if positive.size <= skip:
         return 0.0
     return float(np.partition(positive, positive.size - 1 - skip)[positive.size - 1 - skip])
+
+
+def _border_percentiles(gray: np.ndarray) -> np.ndarray:
+    """The border's 10th, 50th and 90th percentiles (float64, as np.percentile returns them)."""
+    border = _border(gray)
+    first = border[0]
+    # A canvas or scan has one flat background colour at its edges: then every percentile is
+    # that value, and np.percentile's sorting and interpolation (~0.15 ms) is skipped.
+    if border.min() == first == border.max():
+        return np.full(3, first, dtype=np.float64)
+    return np.percentile(border, [10, 50, 90])
 
 
 def _border(image: np.ndarray) -> np.ndarray:
@@ -112,18 +124,27 @@ def otsu_threshold(values: np.ndarray) -> float:
 
 
 def remove_specks(ink: np.ndarray) -> np.ndarray:
-    """Drop blobs far smaller than the largest; `BlankImage` when even the largest is a speck."""
-    labels, count = ndimage.label(ink > 0, structure=np.ones((3, 3)))
-    if count == 0:
+    """Drop blobs far smaller than the largest and crop to the ink that is left.
+
+    Raises `BlankImage` when even the largest blob is a speck. Blobs are found in the box
+    around all the ink, not the whole image: the same blobs, in a smaller array.
+    """
+    box = _ink_box(ink)
+    if box is None:
         raise BlankImage(NO_INK)
-    sizes = np.bincount(labels.ravel())[1:] if count > 1 else np.ones(1)
-    rows, cols = ndimage.find_objects(labels, max_label=int(sizes.argmax()) + 1)[-1]
-    if max(rows.stop - rows.start, cols.stop - cols.start) < MIN_INK_EXTENT * max(ink.shape):
+    image_side, ink = max(ink.shape), ink[box]
+    labels, count = ndimage.label(ink > 0, structure=EIGHT_NEIGHBOURS)
+    if count == 1:  # One blob: it fills the box, and there is nothing to drop.
+        extent, keep = ink.shape, np.ones(1, dtype=bool)
+    else:
+        sizes = np.bincount(labels.ravel())[1:]
+        rows, cols = ndimage.find_objects(labels, max_label=int(sizes.argmax()) + 1)[-1]
+        extent, keep = (rows.stop - rows.start, cols.stop - cols.start), sizes >= SPECK_FRACTION * sizes.max()
+    if max(extent) < MIN_INK_EXTENT * image_side:
         raise BlankImage(NO_INK)
-    keep = sizes >= SPECK_FRACTION * sizes.max()
     if keep.all():
         return ink
-    return np.where(np.concatenate([[False], keep])[labels], ink, 0.0).astype(np.float32)
+    return _crop_to_ink(np.where(np.concatenate([[False], keep])[labels], ink, 0.0).astype(np.float32))
 
 
 def normalize_like_mnist(ink: np.ndarray) -> np.ndarray:
@@ -135,16 +156,33 @@ def normalize_like_mnist(ink: np.ndarray) -> np.ndarray:
 
 
 def _crop_to_ink(ink: np.ndarray) -> np.ndarray:
+    return ink[_ink_box(ink)]
+
+
+def _ink_box(ink: np.ndarray) -> tuple[slice, slice] | None:
+    """The smallest box around the non-zero pixels, or None when there are none."""
     rows = np.flatnonzero(ink.any(axis=1))
+    if rows.size == 0:
+        return None
     cols = np.flatnonzero(ink.any(axis=0))
-    return ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+    return slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)
 
 
 def stroke_width(mask: np.ndarray) -> float:
     """Mean stroke width of a binary shape: twice its area over its perimeter."""
     area = np.count_nonzero(mask)
-    perimeter = np.count_nonzero(mask & ~ndimage.binary_erosion(mask))
-    return 2.0 * area / max(perimeter, 1)
+    return 2.0 * area / max(area - np.count_nonzero(_erode_cross(mask)), 1)
+
+
+def _erode_cross(mask: np.ndarray) -> np.ndarray:
+    """A pixel stays where it and its four neighbours are set; outside the image is unset.
+
+    The same as `ndimage.binary_erosion(mask)` (its default cross, border 0), in five slice
+    operations: scipy's general code costs ~0.15 ms on an 80-pixel digit, these ~0.01 ms.
+    """
+    padded = np.zeros((mask.shape[0] + 2, mask.shape[1] + 2), dtype=bool)
+    padded[1:-1, 1:-1] = mask
+    return mask & padded[:-2, 1:-1] & padded[2:, 1:-1] & padded[1:-1, :-2] & padded[1:-1, 2:]
 
 
 def normalize_stroke_width(digit: np.ndarray) -> np.ndarray:
@@ -165,9 +203,17 @@ def _place_by_centre_of_mass(digit: np.ndarray) -> np.ndarray:
     height, width = digit.shape
     # Rounded first so float noise cannot flip a half-pixel tie between equivalent inputs
     # (the same drawing in either polarity).
-    com_y, com_x = np.round(ndimage.center_of_mass(digit), 3)
+    com_y, com_x = np.round(_centre_of_mass(digit), 3)
     top = int(np.clip(round(CENTRE - com_y), 0, side - height))
     left = int(np.clip(round(CENTRE - com_x), 0, side - width))
     field = np.zeros((side, side), dtype=np.float32)
     field[top : top + height, left : left + width] = digit
     return field
+
+
+def _centre_of_mass(image: np.ndarray) -> tuple[float, float]:
+    """`ndimage.center_of_mass(image)`, the same products and sums without scipy's overhead."""
+    total = image.sum()
+    rows = np.arange(image.shape[0], dtype=np.float64)[:, np.newaxis]
+    cols = np.arange(image.shape[1], dtype=np.float64)[np.newaxis, :]
+    return (image * rows).sum() / total, (image * cols).sum() / total
