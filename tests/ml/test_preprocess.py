@@ -236,3 +236,30 @@ def test_mnist_images_keep_their_class_under_the_bundled_model(settings):
     predicted = predictor.probabilities(preprocess_many(images))[:, : len(constants.DIGITS)].argmax(axis=1)
     # The serving path reproduces the accuracy the model's own evaluation recorded.
     assert (predicted == labels).mean() >= metadata["metrics"]["mnist_test"]["accuracy"] - 0.03
+
+
+def test_erosion_shortcut_matches_scipy():
+    from ml.preprocess import _erode_cross
+
+    rng = np.random.default_rng(11)
+    for _ in range(200):
+        mask = rng.random(tuple(rng.integers(1, 30, size=2))) < rng.random()
+        assert np.array_equal(_erode_cross(mask), ndimage.binary_erosion(mask))
+
+
+def test_centre_of_mass_shortcut_matches_scipy():
+    from ml.preprocess import _centre_of_mass
+
+    rng = np.random.default_rng(12)
+    for _ in range(200):
+        digit = (rng.random(tuple(rng.integers(1, 21, size=2))) ** 3).astype(np.float32)
+        assert _centre_of_mass(digit) == ndimage.center_of_mass(digit)
+
+
+def test_uneven_border_percentiles_are_numpys():
+    from ml.preprocess import _border, _border_percentiles
+
+    gray = np.random.default_rng(13).random((50, 60)).astype(np.float32)
+    assert np.array_equal(_border_percentiles(gray), np.percentile(_border(gray), [10, 50, 90]))
+    gray[:] = 0.75
+    assert np.array_equal(_border_percentiles(gray), np.percentile(_border(gray), [10, 50, 90]))

@@ -1,13 +1,17 @@
+import io
+
+import numpy as np
 import pytest
 from django.db import connection
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from PIL import Image
 
 from collector.services import SubmittedPrediction, drawing_submit
 from ml.errors import ArtifactError, BlankImage
 from ml.preprocess import preprocess
 from recognizer.models import Prediction
-from recognizer.predicting import predict_submission, prediction_create
+from recognizer.predicting import gray_png, predict_submission, prediction_create
 from tests.recognizer.builders import active_version, blank_url, digit_url
 
 pytestmark = pytest.mark.django_db
@@ -76,3 +80,12 @@ def test_collector_submissions_carry_the_recognizer_prediction(settings):
     submission = drawing_submit(image=digit_url("7"), label=7, strokes=None)
     assert submission.drawing.model_version == active_version().tag
     assert submission.drawing.predicted_label in range(10)
+
+
+def test_gray_png_round_trips_through_pillow():
+    pixels = np.random.default_rng(3).integers(0, 256, (28, 17)).astype(np.uint8)
+    data = gray_png(pixels)
+    Image.open(io.BytesIO(data)).verify()  # Every chunk's CRC and the closing IEND.
+    image = Image.open(io.BytesIO(data))
+    assert (image.format, image.mode, image.size) == ("PNG", "L", (17, 28))
+    assert np.array_equal(np.asarray(image), pixels)
