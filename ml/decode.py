@@ -11,6 +11,7 @@ import math
 import numbers
 
 import numpy as np
+import pyspng
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ml import constants
@@ -25,6 +26,10 @@ _DECODE_ERRORS = (OSError, ValueError, SyntaxError, EOFError, Image.Decompressio
 # pixels Pillow's undithered conversion to mode "1" keeps (value >= 128).
 VISIBLE_ALPHA = 128
 _ORIENTATION = 0x0112  # EXIF tag: phone photos are stored sideways with this set.
+# IHDR follows the 8-byte signature and its chunk's length and type: width and height, then
+# these bytes. PNG colour types 0, 2 and 6 are gray, RGB and RGBA.
+_IHDR_BIT_DEPTH, _IHDR_COLOUR_TYPE = 24, 25
+_LIBSPNG_MODES = {0: "L", 2: "RGB", 6: "RGBA"}
 
 
 def to_grayscale(source, *, max_pixels: int = constants.MAX_IMAGE_PIXELS, longest: int | None = None) -> np.ndarray:
@@ -36,8 +41,11 @@ def to_grayscale(source, *, max_pixels: int = constants.MAX_IMAGE_PIXELS, longes
     if isinstance(source, str):
         source = bytes_from_text(source)
     if isinstance(source, (bytes, bytearray, memoryview)):
-        source = open_image(bytes(source), max_pixels=max_pixels)
-        if longest:
+        data = bytes(source)
+        source = open_image(data, max_pixels=max_pixels)
+        if source.format == "PNG":
+            source = _decode_png(data, source)
+        elif longest:
             source.draft("L", (longest, longest))  # JPEG only: libjpeg scales by 1/2, 1/4 or 1/8 while decoding.
     if isinstance(source, Image.Image):
         gray = _image_to_gray(source, max_pixels=max_pixels)
@@ -87,6 +95,25 @@ def _verify_png(data: bytes) -> None:
         Image.open(io.BytesIO(data), formats=("PNG",)).verify()
     except _DECODE_ERRORS as exc:
         raise UndecodableImage(f"The PNG is damaged or incomplete ({_sentence(exc)}); send the whole file again.")
+
+
+def _decode_png(data: bytes, image: Image.Image) -> Image.Image:
+    """Decode an 8-bit gray, RGB or RGBA PNG with libspng; any other PNG stays with Pillow.
+
+    The same pixels as Pillow's decoder, several times faster (0.22 against 1.1 ms for the
+    site's 280x280 canvas, bench/README.md): Pillow inflates and unfilters one row per call.
+    `open_image` has already checked the size and every chunk's checksum, which pyspng skips.
+    A PNG carrying EXIF (it may be rotated) or one libspng refuses is left to Pillow, which
+    reads it or says what is wrong.
+    """
+    bit_depth, colour_type = data[_IHDR_BIT_DEPTH], data[_IHDR_COLOUR_TYPE]
+    mode = _LIBSPNG_MODES.get(colour_type)
+    if bit_depth != 8 or mode is None or b"eXIf" in data:
+        return image
+    try:
+        return Image.fromarray(pyspng.load(data, format=mode))
+    except RuntimeError:
+        return image
 
 
 def _check_dimensions(size, max_pixels: int) -> None:

@@ -298,3 +298,57 @@ def test_every_input_error_is_a_value_error_with_a_sentence():
 def test_float_image_with_nan_pixels_is_invalid_pixels():
     with pytest.raises(errors.InvalidPixels):
         to_grayscale(Image.fromarray(np.full((28, 28), np.nan, np.float32), mode="F"))
+
+
+def _png_variants() -> dict:
+    """PNGs of every colour type and depth, some decoded by libspng and some by Pillow."""
+    gray = draw_digit("7")
+    canvas = canvas_drawing("7", ink=(40, 90, 200, 230))
+    palette = gray.convert("P")
+    return {
+        "gray-8": encode(gray),
+        "rgb-8": encode(draw_digit("7", mode="RGB", ink=(200, 30, 30), background=(250, 250, 240))),
+        "rgba-8": encode(canvas),
+        "rgba-8-light-ink": encode(canvas_drawing("7", ink=(255, 255, 255, 255))),
+        "gray-alpha-8": encode(canvas.convert("LA")),
+        "gray-16": encode(Image.fromarray(np.asarray(gray, dtype=np.uint16) * 257)),
+        "palette": encode(palette),
+        "palette-transparent": encode(palette, "PNG", transparency=255),
+        "1-bit": encode(gray.convert("1")),
+        "gray-8-rotated-by-exif": encode(gray, "PNG", exif=_orientation(6)),
+    }
+
+
+def _orientation(value: int) -> bytes:
+    exif = Image.Exif()
+    exif[0x0112] = value
+    return exif.tobytes()
+
+
+LIBSPNG_DECODES = {"gray-8", "rgb-8", "rgba-8", "rgba-8-light-ink"}
+
+
+@pytest.mark.parametrize("name", list(_png_variants()))
+def test_png_bytes_decode_like_pillows_decoder(name, monkeypatch):
+    import pyspng
+
+    png, calls, load = _png_variants()[name], [], pyspng.load
+    monkeypatch.setattr(pyspng, "load", lambda data, format=None: calls.append(format) or load(data, format=format))
+    # A Pillow image takes the Pillow path; the same bytes take libspng's where it applies.
+    expected = to_grayscale(Image.open(io.BytesIO(png)), longest=160)
+    assert np.array_equal(to_grayscale(png, longest=160), expected)
+    assert bool(calls) == (name in LIBSPNG_DECODES)
+
+
+def test_png_that_libspng_refuses_is_left_to_pillow(monkeypatch):
+    import pyspng
+
+    calls = []
+
+    def refuse(data, format=None):
+        calls.append(format)
+        raise RuntimeError("pyspng: could not decode image")
+
+    monkeypatch.setattr(pyspng, "load", refuse)
+    assert_matches_reference(to_grayscale(encode(draw_digit("7"))))
+    assert calls == ["L"]
