@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/bench_predict_api.py [--requests 400] [--database-url URL] [--json OUT]
 
-Both handlers are the real site (middleware, JSON body, decoding, `ml.preprocess`, the
-prediction log row, the JSON answer) called as gunicorn calls it, through the WSGI application,
+Both handlers are the real site with its production settings (DEBUG off; middleware, JSON
+body, decoding, `ml.preprocess`, the prediction log row, the JSON answer) called as gunicorn
+calls it, through the WSGI application,
 on a typical 280x280 canvas PNG (bench/fixtures/canvas_seven.png, drawn in Chromium); only
 the inference differs: the active version's LiteRT interpreter, or the same
 version's model.keras answering through `model.predict()`. The two alternate in rounds, so
@@ -31,6 +32,15 @@ TARGET_RATIO = 20
 CANVAS_FIXTURE = ROOT / "bench" / "fixtures" / "canvas_seven.png"
 ROUNDS = 10
 WARMUP_REQUESTS = 20
+# The site as deployed (DEBUG off: no query log, no debug cursor) over plain HTTP on loopback.
+# The bench measures serving, not the rate limiter.
+PRODUCTION_SETTINGS = {
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
+    "ALLOWED_HOSTS": "localhost,127.0.0.1",
+    "SECURE_SSL_REDIRECT": "false",
+    "RATE_LIMIT_PREDICT": "off",
+}
 
 
 def main() -> None:
@@ -74,7 +84,7 @@ def prepare_site(workdir: Path, database_url: str | None):
     os.environ["MEDIA_ROOT"] = str(workdir / "media")
     os.environ["AWS_STORAGE_BUCKET_NAME"] = ""
     os.environ["LOG_LEVEL"] = "WARNING"
-    os.environ["RATE_LIMIT_PREDICT"] = "off"  # The bench measures serving, not the limiter.
+    os.environ.update(PRODUCTION_SETTINGS)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "digitsite.settings")
     import django
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import requests
 
-from bench_predict_api import ROOT, canvas_data_url, prepare_site
+from bench_predict_api import PRODUCTION_SETTINGS, ROOT, canvas_data_url, prepare_site
 
 TARGET_RATIO = 25
 WORKERS = 2
@@ -60,7 +60,7 @@ def main() -> None:
 def measure(app: list[str], body: str, script: Path, args) -> dict:
     port = _free_port()
     url = f"http://127.0.0.1:{port}/api/predict"
-    environment = {**os.environ, "DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "bench-only-secret-key-" + "x" * 40, "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "false", "RATE_LIMIT_PREDICT": "off"}
+    environment = {**os.environ, **PRODUCTION_SETTINGS}
     command = [
         str(Path(sys.executable).parent / "gunicorn"),
         *("--workers", str(WORKERS), "--threads", str(args.threads), "--bind", f"127.0.0.1:{port}"),
