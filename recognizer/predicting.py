@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db import connection
+from django.utils import timezone
 
 from collector.services import SubmittedPrediction
 from ml.inference import Prediction as Answer
@@ -49,20 +50,25 @@ def prediction_create(*, source) -> PredictionResult:
     model_input = preprocess(source)
     loaded = active_model.get()
     answer = loaded.predictor.predict(model_input)
-    row = Prediction(model_version_id=loaded.version_id, digit=answer.digit, confidence=answer.confidence, accepted=answer.accepted)
-    _log(row)
-    return PredictionResult(id=row.id, model_version=loaded.tag, answer=answer, model_input=model_input)
+    prediction_id = uuid.uuid4()
+    _log((prediction_id, timezone.now(), loaded.version_id, answer.digit, answer.confidence, answer.accepted))
+    return PredictionResult(id=prediction_id, model_version=loaded.tag, answer=answer, model_input=model_input)
 
 
-# The answer columns of a log row; the feedback columns stay NULL until feedback arrives.
+# The answer columns of a log row, in the order `_log` takes their values; the feedback
+# columns stay NULL until feedback arrives.
 _LOGGED_FIELDS = ("id", "created", "model_version", "digit", "confidence", "accepted")
+# The id and the time need their field's conversion (SQLite stores a UUID as hex text and a
+# time as naive UTC text); the others are ints, a float and a bool, which every driver takes.
+_CONVERTED_FIELDS = ("id", "created")
 
 
-def _log(row: Prediction) -> None:
-    """Insert the log row with one INSERT built once per process, without waiting for the disk.
+def _log(values: tuple) -> None:
+    """Insert a log row with one INSERT built once per process, without waiting for the disk.
 
-    The ORM would compile the INSERT again for every row: save() cost 0.30 ms of CPU per row,
-    the ready-made statement 0.21 ms (SQLite, two writing processes).
+    The ORM would build a model instance and compile the INSERT again for every row: save()
+    cost 0.30 ms of CPU per row, the ready-made statement 0.21 ms (SQLite, two writing
+    processes), and converting only the two columns that need it saves a little more.
 
     PostgreSQL: the row's transaction commits before its WAL is flushed. The row is visible to
     every session at once (feedback finds it); only a crash in the next fraction of a second
@@ -74,21 +80,22 @@ def _log(row: Prediction) -> None:
     there it is a plain INSERT, as on SQLite (WAL, synchronous=NORMAL never syncs on commit).
     """
     without_waiting = connection.vendor == "postgresql" and not connection.in_atomic_block
-    fields, sql = _log_insert(without_waiting)
+    converters, sql = _log_insert(without_waiting)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields])
+        cursor.execute(sql, [convert(value, connection) if convert else value for convert, value in zip(converters, values)])
 
 
 @functools.cache
 def _log_insert(without_waiting: bool) -> tuple[list, str]:
-    """The logged fields and the INSERT for them, built once per process."""
+    """Each logged field's converter (None: passed as it is) and the INSERT, built once per process."""
     fields = [Prediction._meta.get_field(name) for name in _LOGGED_FIELDS]
+    converters = [field.get_db_prep_save if field.name in _CONVERTED_FIELDS else None for field in fields]
     quote = connection.ops.quote_name
     sql = f"INSERT INTO {quote(Prediction._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
     placeholders = ", ".join(["%s"] * len(fields))
     if without_waiting:
-        return fields, f"{sql}SELECT {placeholders} FROM (SELECT set_config('synchronous_commit', 'off', true)) AS without_waiting_for_the_disk"
-    return fields, f"{sql}VALUES ({placeholders})"
+        return converters, f"{sql}SELECT {placeholders} FROM (SELECT set_config('synchronous_commit', 'off', true)) AS without_waiting_for_the_disk"
+    return converters, f"{sql}VALUES ({placeholders})"
 
 
 def predict_submission(model_input: np.ndarray) -> SubmittedPrediction | None:
@@ -116,17 +123,23 @@ def gray_png(pixels: np.ndarray) -> bytes:
     """An 8-bit grayscale PNG of a 2-D uint8 array.
 
     Written directly (signature, IHDR, IDAT, IEND): for 28x28 pixels Pillow's PNG writer spent
-    ~0.1 ms in Python chunk bookkeeping, this ~0.01 ms. Rows are unfiltered and zlib's fastest
-    level is used; the image is tiny either way.
+    ~0.15 ms, mostly in Python chunk bookkeeping and in zlib setting up its default 32 KB window
+    and hash tables for 812 bytes of pixels. Here rows are unfiltered and zlib gets a 512-byte
+    window and its smallest tables: 0.006 ms of compression instead of 0.07, the same size.
     """
     height, width = pixels.shape
     rows = np.zeros((height, width + 1), dtype=np.uint8)  # Each row starts with filter type 0.
     rows[:, 1:] = pixels
     header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)  # 8 bits, grayscale, no interlace.
-    return _PNG_SIGNATURE + _png_chunk(b"IHDR", header) + _png_chunk(b"IDAT", zlib.compress(rows.tobytes(), 1)) + _png_chunk(b"IEND", b"")
+    return _PNG_SIGNATURE + _png_chunk(b"IHDR", header) + _png_chunk(b"IDAT", _deflate(rows.tobytes())) + _png_chunk(b"IEND", b"")
 
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _deflate(data: bytes) -> bytes:
+    compressor = zlib.compressobj(1, zlib.DEFLATED, 9, 1)  # Level 1, 2**9-byte window, memLevel 1.
+    return compressor.compress(data) + compressor.flush()
 
 
 def _png_chunk(kind: bytes, data: bytes) -> bytes:

@@ -83,9 +83,9 @@ def test_collector_submissions_carry_the_recognizer_prediction(settings):
 
 
 def test_gray_png_round_trips_through_pillow():
-    pixels = np.random.default_rng(3).integers(0, 256, (28, 17)).astype(np.uint8)
+    pixels = np.random.default_rng(3).integers(0, 256, (28, 47)).astype(np.uint8)  # More than the 512-byte window.
     data = gray_png(pixels)
     Image.open(io.BytesIO(data)).verify()  # Every chunk's CRC and the closing IEND.
     image = Image.open(io.BytesIO(data))
-    assert (image.format, image.mode, image.size) == ("PNG", "L", (17, 28))
+    assert (image.format, image.mode, image.size) == ("PNG", "L", (47, 28))
     assert np.array_equal(np.asarray(image), pixels)
