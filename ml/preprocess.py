@@ -55,8 +55,10 @@ def preprocess_many(sources) -> np.ndarray:
 def resize(image: np.ndarray, scale: float) -> np.ndarray:
     height, width = image.shape
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    resized = Image.fromarray(image.astype(np.float32), mode="F").resize(size, Image.Resampling.BILINEAR)
-    return np.asarray(resized, dtype=np.float32)
+    pixels = np.ascontiguousarray(image, dtype=np.float32)
+    # frombuffer/tobytes: what fromarray and asarray do underneath, without their checks.
+    resized = Image.frombuffer("F", (width, height), pixels, "raw", "F", 0, 1).resize(size, Image.Resampling.BILINEAR)
+    return np.frombuffer(resized.tobytes(), dtype=np.float32).reshape(size[1], size[0])
 
 
 def ink_map(gray: np.ndarray) -> np.ndarray:
