@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 TARGET_RATIO = 20
 CANVAS_FIXTURE = ROOT / "bench" / "fixtures" / "canvas_seven.png"
-ROUNDS = 10
+ROUNDS = 10  # Default; --rounds sets how finely the two handlers alternate.
 WARMUP_REQUESTS = 20
 # The site as deployed (DEBUG off: no query log, no debug cursor) over plain HTTP on loopback.
 # The bench measures serving, not the rate limiter.
@@ -46,6 +46,7 @@ PRODUCTION_SETTINGS = {
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=400, help="requests per handler")
+    parser.add_argument("--rounds", type=int, default=ROUNDS, help="alternations of the two handlers (requests per round: requests / rounds)")
     parser.add_argument("--database-url", help="a scratch database (default: a fresh SQLite file)")
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
@@ -55,9 +56,9 @@ def main() -> None:
     times = {name: [] for name in handlers}
     for name, loaded in handlers.items():
         run(application, body, loaded, WARMUP_REQUESTS)
-    for _ in range(ROUNDS):
+    for _ in range(args.rounds):
         for name, loaded in handlers.items():
-            times[name] += run(application, body, loaded, max(1, args.requests // ROUNDS))
+            times[name] += run(application, body, loaded, max(1, args.requests // args.rounds))
     report(times, args.json)
 
 
