@@ -1,14 +1,13 @@
 """Server time of POST /api/predict in-process: the LiteRT serving path against `model.predict()`.
 
-    .venv/bin/python bench/bench_predict_api.py [--requests 400] [--database-url URL] [--json OUT]
+    .venv/bin/python bench/bench_predict_api.py [--requests 400] [--rounds 10] [--database-url URL] [--json OUT]
 
 Both handlers are the real site with its production settings (DEBUG off; middleware, JSON
 body, decoding, `ml.preprocess`, the prediction log row, the JSON answer) called as gunicorn
-calls it, through the WSGI application,
-on a typical 280x280 canvas PNG (bench/fixtures/canvas_seven.png, drawn in Chromium); only
-the inference differs: the active version's LiteRT interpreter, or the same
-version's model.keras answering through `model.predict()`. The two alternate in rounds, so
-background load falls on both alike. The database is a fresh SQLite file unless --database-url
+calls it, through the WSGI application, on a typical 280x280 canvas PNG
+(bench/fixtures/canvas_seven.png, drawn in Chromium); only the inference differs: the active
+version's LiteRT interpreter, or the same version's model.keras answering through
+`model.predict()`. The two alternate in rounds, so background load falls on both alike. The database is a fresh SQLite file unless --database-url
 names a scratch database.
 """
 

@@ -149,9 +149,11 @@ def remove_specks(ink: np.ndarray) -> np.ndarray:
     return _crop_to_ink(np.where(np.concatenate([[False], keep])[labels], ink, 0.0).astype(np.float32))
 
 
-def normalize_like_mnist(ink: np.ndarray) -> np.ndarray:
-    """Crop to the ink, normalize stroke width, fit into 20 px, centre by mass in 28x28."""
-    digit = _crop_to_ink(ink)
+def normalize_like_mnist(digit: np.ndarray) -> np.ndarray:
+    """Normalize stroke width, fit into 20 px, centre by mass in 28x28.
+
+    `digit` is cropped to its ink already, as `remove_specks` returns it.
+    """
     digit = _crop_to_ink(normalize_stroke_width(resize(digit, THICKNESS_SIDE / max(digit.shape))))
     digit = np.clip(resize(digit, constants.DIGIT_BOX / max(digit.shape)), 0.0, 1.0)
     return _place_by_centre_of_mass(digit / max(float(digit.max()), 1e-6))
