@@ -7,7 +7,7 @@ import time
 
 import numpy as np
 import pytest
-from PIL import Image, ImageFile
+from PIL import Image, ImageFile, PngImagePlugin
 
 from ml import errors
 from ml.decode import to_grayscale
@@ -316,7 +316,27 @@ def _png_variants() -> dict:
         "palette-transparent": encode(palette, "PNG", transparency=255),
         "1-bit": encode(gray.convert("1")),
         "gray-8-rotated-by-exif": encode(gray, "PNG", exif=_orientation(6)),
+        "gray-8-rotated-by-xmp": encode(gray, "PNG", pnginfo=_text_chunk("XML:com.adobe.xmp", _XMP_ROTATED, compressed=True)),
+        "gray-8-rotated-by-exif-text": encode(gray, "PNG", pnginfo=_text_chunk("Raw profile type exif", _exif_text(6))),
     }
+
+
+_XMP_ROTATED = (
+    '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+    '<rdf:Description xmlns:tiff="http://ns.adobe.com/tiff/1.0/" tiff:Orientation="6"/></rdf:RDF></x:xmpmeta>'
+)
+
+
+def _text_chunk(key: str, value: str, compressed: bool = False) -> PngImagePlugin.PngInfo:
+    info = PngImagePlugin.PngInfo()
+    info.add_itxt(key, value, zip=compressed)
+    return info
+
+
+def _exif_text(orientation: int) -> str:
+    """EXIF as ImageMagick and exiftool write it into a PNG text chunk: hex after a small header."""
+    exif = _orientation(orientation)
+    return f"\nexif\n{len(exif):8d}\n{exif.hex()}"
 
 
 def _orientation(value: int) -> bytes:
