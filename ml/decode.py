@@ -20,6 +20,7 @@ from ml.errors import ImageTooLarge, InputError, InvalidPixels, UndecodableImage
 ACCEPTED_FORMATS = ("PNG", "JPEG", "WEBP", "GIF")
 _SIXTEEN_BIT_MODES = ("I;16", "I;16B", "I;16L", "I;16N")
 _TRANSPARENT_MODES = ("RGBA", "LA", "PA", "RGBa", "La")
+_UNPREMULTIPLIED = {"La": "LA"}  # Pillow converts "La" to "LA" only; the others go to "RGBA".
 _CHANNEL_MODES = {2: "LA", 3: "RGB", 4: "RGBA"}
 _DECODE_ERRORS = (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError)
 # Pixels at least half opaque decide whether transparent-background ink is light: exactly the
@@ -168,7 +169,7 @@ def _decoded_to_gray(image: Image.Image):
     if image.mode == "P" and "transparency" in image.info:
         image = image.convert("RGBA")
     if image.mode in _TRANSPARENT_MODES:
-        return _composite(image if image.mode in ("RGBA", "LA") else image.convert("RGBA"))
+        return _composite(image if image.mode in ("RGBA", "LA") else image.convert(_UNPREMULTIPLIED.get(image.mode, "RGBA")))
     if image.mode in ("L", "1", "RGB"):
         return image.convert("L") if image.mode != "L" else image
     return image.convert("RGB").convert("L")  # CMYK, YCbCr, palettes.

@@ -109,6 +109,12 @@ def test_la_image_with_transparent_background_is_composited():
     assert_matches_reference(to_grayscale(draw_digit("7", mode="LA", ink=(BLACK, 255), background=(BLACK, 0))))
 
 
+def test_premultiplied_la_image_is_composited_like_la():
+    # Pillow converts "La" (alpha premultiplied) to "LA" but to nothing else.
+    la = draw_digit("7", mode="LA", ink=(BLACK, 255), background=(BLACK, 0))
+    assert np.array_equal(to_grayscale(la.convert("La")), to_grayscale(la))
+
+
 @pytest.mark.parametrize("fmt", ["PNG", "GIF"])
 def test_palette_image_with_transparent_index_is_composited(fmt):
     image = draw_digit("7", mode="P", ink=1, background=0)
