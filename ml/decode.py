@@ -46,16 +46,8 @@ def to_grayscale(source, *, max_pixels: int = constants.MAX_IMAGE_PIXELS, longes
     if isinstance(source, str):
         source = bytes_from_text(source)
     if isinstance(source, (bytes, bytearray, memoryview)):
-        data = bytes(source)
-        source = open_image(data, max_pixels=max_pixels)
-        if source.format == "PNG":
-            decoded = _decode_png(data)
-            if decoded is not None:  # Sized and checked already: straight to gray.
-                return _as_floats(shrink(_decoded_to_gray(decoded), longest))
-            source = _open(data)
-        elif longest:
-            source.draft("L", (longest, longest))  # JPEG only: libjpeg scales by 1/2, 1/4 or 1/8 while decoding.
-    if isinstance(source, Image.Image):
+        gray = _bytes_to_gray(bytes(source), max_pixels=max_pixels, longest=longest)
+    elif isinstance(source, Image.Image):
         gray = _image_to_gray(source, max_pixels=max_pixels)
     elif isinstance(source, np.ndarray):
         gray = _array_to_gray(source, max_pixels=max_pixels)
@@ -78,6 +70,18 @@ def bytes_from_text(text: str) -> bytes:
         return base64.b64decode("".join(payload.split()), validate=True)
     except (binascii.Error, ValueError):
         raise UndecodableImage("The image is not valid base64; send a data URL or base64 of a PNG, JPEG, WebP or GIF.")
+
+
+def _bytes_to_gray(data: bytes, *, max_pixels: int, longest: int | None):
+    image = open_image(data, max_pixels=max_pixels)
+    if image.format == "PNG":
+        decoded = _decode_png(data)
+        if decoded is not None:  # Sized and checked already, and without metadata to read.
+            return _decoded_to_gray(decoded)
+        image = _open(data)
+    elif longest:
+        image.draft("L", (longest, longest))  # JPEG only: libjpeg scales by 1/2, 1/4 or 1/8 while decoding.
+    return _image_to_gray(image, max_pixels=max_pixels)
 
 
 def open_image(data: bytes, *, max_pixels: int = constants.MAX_IMAGE_PIXELS) -> Image.Image:
