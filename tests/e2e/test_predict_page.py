@@ -60,6 +60,14 @@ def prediction(page):
     return page.get_by_test_id("prediction")
 
 
+def save_settled_screenshot(page, path) -> None:
+    """A screenshot of the final answer with its probability bars at rest (they glide for 120 ms)."""
+    expect(page.locator("#draw-app")).to_have_attribute("aria-busy", "false")
+    # evaluate(), not wait_for_function(): the page's Content-Security-Policy forbids the eval behind the latter.
+    page.evaluate("() => Promise.all(document.getAnimations().map(animation => animation.finished.catch(() => null)))")
+    page.screenshot(path=path, full_page=True)
+
+
 def test_page_has_one_canvas_and_no_prediction_before_drawing(live_server, page):
     open_page(page, live_server)
     expect(page.locator("canvas")).to_have_count(1)
@@ -73,7 +81,7 @@ def test_one_drawn_as_one_stroke_is_recognized(live_server, page, results_dir):
     expect(prediction(page)).to_have_text("1", timeout=PREDICTION_TIMEOUT_MS)
     expect(page.locator('[data-role="unsure"]')).to_be_hidden()  # A clear digit is accepted.
     expect(page.locator('[data-role="model-input"]')).to_be_visible()
-    page.screenshot(path=results_dir / "predict-one.png", full_page=True)
+    save_settled_screenshot(page, results_dir / "predict-one.png")
     assert page.console_errors == []
 
 
@@ -83,7 +91,7 @@ def test_seven_drawn_as_two_strokes_is_recognized(live_server, page, results_dir
     expect(prediction(page)).to_have_text("7", timeout=PREDICTION_TIMEOUT_MS)
     expect(page.locator('[data-role="unsure"]')).to_be_hidden()
     expect(page.locator('[data-role="model-version"]')).to_contain_text("Model ")
-    page.screenshot(path=results_dir / "predict-seven.png", full_page=True)
+    save_settled_screenshot(page, results_dir / "predict-seven.png")
     assert page.console_errors == []
 
 
@@ -95,7 +103,7 @@ def test_feedback_no_it_was_4_stores_a_pending_labeled_drawing(live_server, page
     page.get_by_role("button", name="No", exact=True).click()
     page.locator('[data-role="picker"] [data-label="4"]').click()
     expect(page.locator('[data-role="feedback-status"]')).to_have_text("Thank you! Kept as a 4 for review.")
-    page.screenshot(path=results_dir / "predict-feedback.png", full_page=True)
+    save_settled_screenshot(page, results_dir / "predict-feedback.png")
     drawing = Drawing.objects.get()
     assert (drawing.label, drawing.status, drawing.source, drawing.predicted_label) == (4, "pending", "feedback", 7)
     assert drawing.predictions.get().feedback_correct is False
@@ -111,12 +119,14 @@ def test_touch_drawing_is_recognized_without_scrolling(live_server, browser, res
         canvas = open_page(page, live_server)
         canvas.scroll_into_view_if_needed()
         scrolled = page.evaluate("window.scrollY")
+        css_size = canvas.evaluate("c => [c.clientWidth, c.clientHeight]")
         draw_with_finger(page, ONE)
         expect(prediction(page)).to_have_text("1", timeout=PREDICTION_TIMEOUT_MS)
         assert page.evaluate("window.scrollY") == scrolled
-        page.screenshot(path=results_dir / "predict-touch.png", full_page=True)
+        save_settled_screenshot(page, results_dir / "predict-touch.png")
+        # The answer panel must not resize the canvas: that rescales a stroke under the finger.
+        assert canvas.evaluate("c => [c.clientWidth, c.clientHeight]") == css_size
         # The crisp 2x backing store stays on the phone: the API gets the drawing at CSS size.
-        css_size = canvas.evaluate("c => [c.clientWidth, c.clientHeight]")
         assert canvas.evaluate("c => [c.width, c.height]") == [2 * side for side in css_size]
         image = Image.open(io.BytesIO(base64.b64decode(sent[-1]["image"].partition(",")[2])))
         assert list(image.size) == css_size
