@@ -30,6 +30,12 @@ export class DrawingPad {
     this.#onChange = onChange;
     this.#onStrokeEnd = onStrokeEnd;
     canvas.style.touchAction = "none";
+    // touch-action stops scrolling, but Chromium still reads a quick stroke as a fling and then
+    // swallows the next tap (on Save, Clear or Yes) as the tap that stops it. Cancelling the
+    // touch events keeps a stroke from being a gesture at all; pointer events still arrive.
+    for (const type of ["touchstart", "touchmove"]) {
+      canvas.addEventListener(type, (event) => event.preventDefault(), { passive: false });
+    }
     canvas.addEventListener("pointerdown", (event) => this.#penDown(event));
     canvas.addEventListener("pointermove", (event) => this.#penMove(event));
     for (const type of ["pointerup", "pointercancel", "lostpointercapture"]) {

@@ -8,13 +8,13 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from collector.models import Drawing
+from tests.support.browser import draw_with_finger, stroke_points
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 # Digits as strokes of points in the unit square of the canvas.
 ONE = [[(0.5, 0.15), (0.5, 0.85)]]
 SEVEN = [[(0.25, 0.2), (0.75, 0.2)], [(0.75, 0.2), (0.4, 0.85)]]
-STEPS_PER_SEGMENT = 12
 PREDICTION_TIMEOUT_MS = 10_000
 
 
@@ -23,37 +23,14 @@ def open_page(page, live_server):
     return page.locator("canvas")
 
 
-def canvas_point(box, x: float, y: float) -> tuple[float, float]:
-    return box["x"] + x * box["width"], box["y"] + y * box["height"]
-
-
-def segment_points(stroke):
-    for (x0, y0), (x1, y1) in zip(stroke, stroke[1:]):
-        for step in range(1, STEPS_PER_SEGMENT + 1):
-            yield x0 + (x1 - x0) * step / STEPS_PER_SEGMENT, y0 + (y1 - y0) * step / STEPS_PER_SEGMENT
-
-
 def draw_with_mouse(page, strokes) -> None:
-    box = page.locator("canvas").bounding_box()
     for stroke in strokes:
-        page.mouse.move(*canvas_point(box, *stroke[0]))
+        (x, y), *rest = stroke_points(page, stroke)
+        page.mouse.move(x, y)
         page.mouse.down()
-        for point in segment_points(stroke):
-            page.mouse.move(*canvas_point(box, *point))
+        for point in rest:
+            page.mouse.move(*point)
         page.mouse.up()
-
-
-def draw_with_finger(page, strokes) -> None:
-    """Touch events through the DevTools protocol, as a phone's touchscreen sends them."""
-    box = page.locator("canvas").bounding_box()
-    touch = page.context.new_cdp_session(page)
-    for stroke in strokes:
-        x, y = canvas_point(box, *stroke[0])
-        touch.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
-        for point in segment_points(stroke):
-            x, y = canvas_point(box, *point)
-            touch.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
-        touch.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
 
 
 def prediction(page):
@@ -110,28 +87,32 @@ def test_feedback_no_it_was_4_stores_a_pending_labeled_drawing(live_server, page
     assert page.console_errors == []
 
 
-def test_touch_drawing_is_recognized_without_scrolling(live_server, browser, results_dir):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, has_touch=True, is_mobile=True)
-    page = context.new_page()
-    sent = []
+def test_touch_drawing_is_recognized_without_scrolling(live_server, phone_page, results_dir):
+    page, sent = phone_page, []
     page.on("request", lambda request: sent.append(request.post_data_json) if request.url.endswith("/api/predict") else None)
-    try:
-        canvas = open_page(page, live_server)
-        canvas.scroll_into_view_if_needed()
-        scrolled = page.evaluate("window.scrollY")
-        css_size = canvas.evaluate("c => [c.clientWidth, c.clientHeight]")
-        draw_with_finger(page, ONE)
-        expect(prediction(page)).to_have_text("1", timeout=PREDICTION_TIMEOUT_MS)
-        assert page.evaluate("window.scrollY") == scrolled
-        save_settled_screenshot(page, results_dir / "predict-touch.png")
-        # The answer panel must not resize the canvas: that rescales a stroke under the finger.
-        assert canvas.evaluate("c => [c.clientWidth, c.clientHeight]") == css_size
-        # The crisp 2x backing store stays on the phone: the API gets the drawing at CSS size.
-        assert canvas.evaluate("c => [c.width, c.height]") == [2 * side for side in css_size]
-        image = Image.open(io.BytesIO(base64.b64decode(sent[-1]["image"].partition(",")[2])))
-        assert list(image.size) == css_size
-    finally:
-        context.close()
+    canvas = open_page(page, live_server)
+    canvas.scroll_into_view_if_needed()
+    scrolled = page.evaluate("window.scrollY")
+    css_size = canvas.evaluate("c => [c.clientWidth, c.clientHeight]")
+    draw_with_finger(page, ONE)
+    expect(prediction(page)).to_have_text("1", timeout=PREDICTION_TIMEOUT_MS)
+    assert page.evaluate("window.scrollY") == scrolled
+    save_settled_screenshot(page, results_dir / "predict-touch.png")
+    # The answer panel must not resize the canvas: that rescales a stroke under the finger.
+    assert canvas.evaluate("c => [c.clientWidth, c.clientHeight]") == css_size
+    # The crisp 2x backing store stays on the phone: the API gets the drawing at CSS size.
+    assert canvas.evaluate("c => [c.width, c.height]") == [2 * side for side in css_size]
+    image = Image.open(io.BytesIO(base64.b64decode(sent[-1]["image"].partition(",")[2])))
+    assert list(image.size) == css_size
+    assert page.console_errors == []
+
+
+def test_a_tap_right_after_a_touch_stroke_is_a_click(live_server, phone_page):
+    open_page(phone_page, live_server).scroll_into_view_if_needed()
+    draw_with_finger(phone_page, SEVEN)
+    phone_page.get_by_role("button", name="Clear").tap()  # At once: Chromium used to swallow it.
+    expect(prediction(phone_page)).to_have_text("")
+    expect(phone_page.locator("#draw-app")).to_have_attribute("aria-busy", "false")
 
 
 def test_keyboard_clears_undoes_and_redoes(live_server, page):
@@ -150,11 +131,11 @@ def test_keyboard_clears_undoes_and_redoes(live_server, page):
 
 def test_live_predictions_arrive_while_the_pen_is_down(live_server, page):
     open_page(page, live_server)
-    box = page.locator("canvas").bounding_box()
-    page.mouse.move(*canvas_point(box, 0.5, 0.15))
+    (x, y), *rest = stroke_points(page, ONE[0])
+    page.mouse.move(x, y)
     page.mouse.down()
-    for point in segment_points([(0.5, 0.15), (0.5, 0.85)]):
-        page.mouse.move(*canvas_point(box, *point))
+    for point in rest:
+        page.mouse.move(*point)
         page.wait_for_timeout(30)
     expect(prediction(page)).not_to_have_text("", timeout=PREDICTION_TIMEOUT_MS)
     page.mouse.up()

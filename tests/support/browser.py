@@ -39,3 +39,35 @@ def page(browser):
     page.on("pageerror", lambda error: page.console_errors.append(str(error)))
     yield page
     context.close()
+
+
+@pytest.fixture
+def phone_page(browser):
+    """A page in a phone-sized touch context (2x pixels), recording console errors like `page`."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    page.console_errors = []
+    page.on("console", lambda message: message.type == "error" and page.console_errors.append(message.text))
+    page.on("pageerror", lambda error: page.console_errors.append(str(error)))
+    yield page
+    context.close()
+
+
+def stroke_points(page, stroke, steps_per_segment: int = 12) -> list[tuple[float, float]]:
+    """A polyline in the unit square of the page's canvas, as page points every 1/steps of a segment."""
+    box = page.locator("canvas").bounding_box()
+    points = [stroke[0]]
+    for (x0, y0), (x1, y1) in zip(stroke, stroke[1:]):
+        points += [(x0 + (x1 - x0) * step / steps_per_segment, y0 + (y1 - y0) * step / steps_per_segment) for step in range(1, steps_per_segment + 1)]
+    return [(box["x"] + x * box["width"], box["y"] + y * box["height"]) for x, y in points]
+
+
+def draw_with_finger(page, strokes) -> None:
+    """Touch events through the DevTools protocol, as a phone's touchscreen sends them."""
+    touch = page.context.new_cdp_session(page)
+    for stroke in strokes:
+        (x, y), *rest = stroke_points(page, stroke)
+        touch.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+        for x, y in rest:
+            touch.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
+        touch.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
