@@ -33,11 +33,7 @@ def browser():
 def page(browser):
     """A fresh page that records console errors in `page.console_errors`."""
     context = browser.new_context(viewport={"width": 1100, "height": 900})
-    page = context.new_page()
-    page.console_errors = []
-    page.on("console", lambda message: message.type == "error" and page.console_errors.append(message.text))
-    page.on("pageerror", lambda error: page.console_errors.append(str(error)))
-    yield page
+    yield _page_recording_errors(context)
     context.close()
 
 
@@ -45,12 +41,16 @@ def page(browser):
 def phone_page(browser):
     """A page in a phone-sized touch context (2x pixels), recording console errors like `page`."""
     context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, has_touch=True, is_mobile=True)
+    yield _page_recording_errors(context)
+    context.close()
+
+
+def _page_recording_errors(context):
     page = context.new_page()
     page.console_errors = []
     page.on("console", lambda message: message.type == "error" and page.console_errors.append(message.text))
     page.on("pageerror", lambda error: page.console_errors.append(str(error)))
-    yield page
-    context.close()
+    return page
 
 
 def stroke_points(page, stroke, steps_per_segment: int = 12) -> list[tuple[float, float]]:
