@@ -57,10 +57,14 @@ def main() -> None:
     report(results, args)
 
 
-def measure(app: list[str], body: str, script: Path, args) -> dict:
+def measure(app: list[str], body: str, script: Path, args, *, path: str = "/api/predict", environment: dict | None = None) -> dict:
+    """Serve `app` with gunicorn, warm it up, let wrk load `path`; wrk's figures and the workers' CPU.
+
+    With `script` None, wrk sends GETs (e.g. to /healthz); otherwise the script's POST.
+    """
     port = _free_port()
-    url = f"http://127.0.0.1:{port}/api/predict"
-    environment = {**os.environ, **PRODUCTION_SETTINGS}
+    url = f"http://127.0.0.1:{port}{path}"
+    environment = {**os.environ, **PRODUCTION_SETTINGS, **(environment or {})}
     command = [
         str(Path(sys.executable).parent / "gunicorn"),
         *("--workers", str(WORKERS), "--threads", str(args.threads), "--bind", f"127.0.0.1:{port}"),
@@ -69,15 +73,30 @@ def measure(app: list[str], body: str, script: Path, args) -> dict:
     ]
     server = subprocess.Popen(command, cwd=ROOT, env=environment)
     try:
-        warm_up(url, body)
-        wrk = ["wrk", "-t1", f"-c{args.connections}", f"-d{args.seconds}s", "--timeout", "10s", "--latency", "-s", str(script), url]
+        warm_up(f"http://127.0.0.1:{port}/api/predict", body)
+        wrk = ["wrk", "-t1", f"-c{args.connections}", f"-d{args.seconds}s", "--timeout", "10s", "--latency", *(["-s", str(script)] if script else []), url]
         print("$", " ".join(wrk), flush=True)
+        before = workers_cpu_seconds(server.pid)
         output = subprocess.run(wrk, capture_output=True, text=True, check=True).stdout
+        worker_cpu = workers_cpu_seconds(server.pid) - before
         print(output, flush=True)
-        return parse_wrk(output)
+        figures = parse_wrk(output)
+        figures["worker_cpu_ms_per_request"] = 1000 * worker_cpu / max(figures["requests"], 1)
+        return figures
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def workers_cpu_seconds(master_pid: int) -> float:
+    """User + system CPU seconds used so far by the gunicorn master's worker processes (Linux)."""
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    ticks = 0
+    for pid in children:
+        # Fields after the command's closing parenthesis; utime and stime are the 12th and 13th.
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def warm_up(url: str, body: str) -> None:
@@ -118,10 +137,13 @@ def parse_wrk(output: str) -> dict:
 
 
 def report(results: dict, args) -> None:
-    print(f"{'app':<24}{'requests':>10}{'req/s':>10}{'errors':>8}{'p50':>10}{'p99':>10}")
+    # "worker CPU": the two workers' user + system CPU per request; wrk and the kernel's
+    # loopback work come on top, from the same two cores.
+    print(f"{'app':<24}{'requests':>10}{'req/s':>10}{'errors':>8}{'p50':>10}{'p99':>10}{'worker CPU':>12}")
     for name, row in results.items():
         errors = row["non_2xx"] + row["socket_errors"]
-        print(f"{name:<24}{row['requests']:>10}{row['requests_per_second']:>10.1f}{errors:>8}{row['p50']:>10}{row['p99']:>10}")
+        cpu = f"{row['worker_cpu_ms_per_request']:.2f} ms"
+        print(f"{name:<24}{row['requests']:>10}{row['requests_per_second']:>10.1f}{errors:>8}{row['p50']:>10}{row['p99']:>10}{cpu:>12}")
     ours, keras = results.values()
     ratio = ours["requests_per_second"] / max(keras["requests_per_second"], 1e-9)
     errors = sum(row["non_2xx"] + row["socket_errors"] for row in results.values())
