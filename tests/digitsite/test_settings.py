@@ -3,6 +3,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from django.db import connection
+
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {"DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "x" * 20 + "-a-long-random-production-secret-key-0123456789", "ALLOWED_HOSTS": "digits.example.org"}
 
@@ -44,3 +47,27 @@ def test_database_url_selects_postgresql():
     env.update(DJANGO_SETTINGS_MODULE="digitsite.settings", DATABASE_URL="postgres://app@db.internal:5432/digits")
     result = subprocess.run([sys.executable, "-c", "import django; django.setup(); " + code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert result.stdout.split() == ["django.db.backends.postgresql", "digits"], result.stderr
+
+
+def _postgres_options(database_url: str) -> str:
+    code = "from django.conf import settings; print(settings.DATABASES['default'].get('OPTIONS', {}).get('options'))"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(DJANGO_SETTINGS_MODULE="digitsite.settings", DATABASE_URL=database_url)
+    result = subprocess.run([sys.executable, "-c", "import django; django.setup(); " + code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_postgresql_connections_turn_jit_off_unless_the_url_sets_options():
+    assert _postgres_options("postgres://app@db.internal:5432/digits") == "-c jit=off"
+    assert _postgres_options("postgres://app@db.internal:5432/digits?options=-c%20work_mem%3D64MB") == "-c work_mem=64MB"
+
+
+@pytest.mark.django_db
+def test_the_live_database_connection_has_jit_off_on_postgresql():
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW jit")
+            assert cursor.fetchone()[0] == "off"
+    else:
+        assert "options" not in connection.settings_dict.get("OPTIONS", {})
