@@ -62,7 +62,8 @@ class ModelVersionAdmin(admin.ModelAdmin):
             ("MNIST digits accepted", _percent(version.metric("mnist_test", "acceptance_rate"))),
             ("Non-digits rejected", _percent(version.metric("rejection", "negative_rejection"))),
             ("Calibration error (ECE)", _percent(version.metric("mnist_test", "ece"))),
-            ("Acceptance threshold", version.metadata.get("threshold", "—")),
+            # Shown like the confidences it is compared with, not as float32 noise (0.8540000915527344).
+            ("Accepted from confidence", _percent(version.metadata.get("threshold"))),
             ("Live accuracy (feedback)", self.live_accuracy(version)),
             ("Predictions with feedback", version.feedback_count),
         )

@@ -67,6 +67,14 @@ def test_detail_shows_the_plots_from_storage(staff):
         assert default_storage.exists(key)
 
 
+def test_detail_shows_the_acceptance_threshold_as_a_percentage(staff):
+    version = active_version()
+    html = staff.get(change_url(version)).content.decode()
+    threshold = version.metadata["threshold"]
+    assert f"<th>Accepted from confidence</th><td>{threshold:.1%}</td>" in html
+    assert str(threshold) not in html
+
+
 def test_activate_action_switches_the_active_version(staff):
     old, new = active_version(), copy_of_bundled()
     response = run_action(staff, "activate_selected", new)
