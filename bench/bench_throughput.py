@@ -46,15 +46,21 @@ def main() -> None:
     parser.add_argument("--database-url", help="a scratch database (default: a fresh SQLite file)")
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
+    body, script = prepare_load("bench-throughput-", args.database_url)
+    results = {name: measure(app, body, script, args) for name, app in APPS.items()}
+    report(results, args)
+
+
+def prepare_load(prefix: str, database_url: str | None) -> tuple[str, Path]:
+    """Set the site up in a new temporary folder; the canvas request's body and wrk's script for it."""
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install wrk")
-    workdir = Path(tempfile.mkdtemp(prefix="bench-throughput-"))
-    prepare_site(workdir, args.database_url)
+    workdir = Path(tempfile.mkdtemp(prefix=prefix))
+    prepare_site(workdir, database_url)
     body = json.dumps({"image": canvas_data_url()})
     script = workdir / "post.lua"
     script.write_text(WRK_SCRIPT.format(body=body))
-    results = {name: measure(app, body, script, args) for name, app in APPS.items()}
-    report(results, args)
+    return body, script
 
 
 def measure(app: list[str], body: str, script: Path, args, *, path: str = "/api/predict", environment: dict | None = None) -> dict:

@@ -22,12 +22,9 @@ with the JSON in and out; the Keras row sets the cost per request that 25x allow
 
 import argparse
 import json
-import shutil
-import tempfile
 from pathlib import Path
 
-from bench_predict_api import canvas_data_url, prepare_site
-from bench_throughput import APPS, TARGET_RATIO, WRK_SCRIPT, measure
+from bench_throughput import APPS, TARGET_RATIO, measure, prepare_load
 
 CORES = 2  # The machine's; the workers and wrk share them.
 SITE, KERAS = APPS["LiteRT (the site)"], APPS["Keras model.predict()"]
@@ -43,14 +40,7 @@ def main() -> None:
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
     args.threads = 1  # Sync workers, as deployed.
-    if not shutil.which("wrk"):
-        raise SystemExit("wrk is not installed: apt-get install wrk")
-    workdir = Path(tempfile.mkdtemp(prefix="bench-budget-"))
-    prepare_site(workdir, args.database_url)
-    body = json.dumps({"image": canvas_data_url()})
-    script = workdir / "post.lua"
-    script.write_text(WRK_SCRIPT.format(body=body))
-
+    body, script = prepare_load("bench-budget-", args.database_url)
     rows = {
         "the site": measure(SITE, body, script, args),
         "preprocessing free": measure(WHAT_IF, body, script, args, environment={"BENCH_FREE": "preprocess"}),
