@@ -9,13 +9,21 @@ const app = document.getElementById("draw-app");
 const csrfToken = app.querySelector("[name=csrfmiddlewaretoken]").value;
 const part = (role) => app.querySelector(`[data-role="${role}"]`);
 const digitView = app.querySelector('[data-testid="prediction"]');
+const resultPanel = app.querySelector(".result");
+const MAX_RETRY_SECONDS = 60;
 
 let inFlight = null; // AbortController of the request whose answer the page waits for
 let liveTimer = null;
-let shown = null; // {id, digit, image}: the prediction on screen and the image it was made from
+let shown = null; // {id, digit, image, revision}: the prediction on screen and the drawing it was made from
+let revision = 0; // Counts changes to the drawing: "Right?" is only asked about the drawing on the canvas.
 
 const pad = new DrawingPad(app.querySelector("canvas"), {
-  onChange: () => (pad.isEmpty() ? reset() : scheduleLivePrediction()),
+  onChange: () => {
+    revision += 1;
+    if (pad.isEmpty()) return reset();
+    syncFeedback();
+    scheduleLivePrediction();
+  },
   onStrokeEnd: () => predictNow(),
 });
 
@@ -37,15 +45,16 @@ async function predictNow() {
   inFlight?.abort();
   const request = new AbortController();
   inFlight = request;
-  const image = pad.toDataURL();
+  const drawn = { image: pad.toDataURL(), revision };
   try {
-    const { response, body } = await postJson(config.predictUrl, { image }, request.signal);
+    const { response, body } = await postJson(config.predictUrl, { image: drawn.image }, request.signal);
     if (request !== inFlight) return;
-    if (response.ok) showPrediction(body, image);
-    else setStatus(part("status"), errorMessage(body), true);
+    if (response.ok) showPrediction(body, drawn);
+    else if (response.status === 429) retryLater(response.headers.get("Retry-After"));
+    else showFailure(errorMessage(body));
   } catch (error) {
     if (error.name !== "AbortError" && request === inFlight) {
-      setStatus(part("status"), "The server could not be reached; keep drawing to try again.", true);
+      showFailure("The server could not be reached; keep drawing to try again.");
     }
   } finally {
     if (request === inFlight) {
@@ -53,6 +62,20 @@ async function predictNow() {
       setBusy(liveTimer !== null);
     }
   }
+}
+
+// The answer on screen, if any, is for an older drawing now: dim it; its "Right?" stays off.
+function showFailure(message) {
+  setStatus(part("status"), message, true);
+  resultPanel.classList.toggle("stale", shown !== null);
+}
+
+// Rate limited (live predictions count too): ask again once the server's delay has passed.
+function retryLater(retryAfter) {
+  const seconds = Math.min(Math.max(Math.ceil(Number(retryAfter)) || 1, 1), MAX_RETRY_SECONDS);
+  showFailure(`Too many predictions in a row; trying again in ${seconds} s.`);
+  clearTimeout(liveTimer);
+  liveTimer = setTimeout(predictNow, seconds * 1000);
 }
 
 async function postJson(url, payload, signal) {
@@ -75,9 +98,10 @@ function setStatus(element, text, isError = false) {
   element.classList.toggle("error", isError);
 }
 
-function showPrediction(body, image) {
-  shown = { id: body.prediction_id, digit: body.digit, image };
+function showPrediction(body, drawn) {
+  shown = { id: body.prediction_id, digit: body.digit, image: drawn.image, revision: drawn.revision };
   setStatus(part("status"), "");
+  resultPanel.classList.remove("stale");
   digitView.textContent = String(body.digit);
   digitView.classList.toggle("unsure", !body.accepted);
   part("unsure").hidden = body.accepted;
@@ -122,18 +146,26 @@ function reset() {
   part("model-input").hidden = true;
   part("model-version").textContent = "";
   setStatus(part("status"), "");
+  resultPanel.classList.remove("stale");
   resetFeedback(true);
 }
 
 function resetFeedback(hide) {
   part("feedback").hidden = hide;
   part("picker").hidden = true;
-  for (const button of part("feedback").querySelectorAll("button")) button.disabled = false;
   setStatus(part("feedback-status"), "");
+  syncFeedback();
+}
+
+// Answers are taken only while the prediction on screen is of the drawing on the canvas.
+function syncFeedback() {
+  const current = shown !== null && shown.revision === revision;
+  for (const button of part("feedback").querySelectorAll("button")) button.disabled = !current;
+  if (!current) part("picker").hidden = true;
 }
 
 async function sendFeedback(label) {
-  if (!shown) return;
+  if (!shown || shown.revision !== revision) return;
   const target = shown;
   const payload = label === null ? { correct: true, image: target.image } : { correct: label === target.digit, label, image: target.image };
   for (const button of part("feedback").querySelectorAll("button")) button.disabled = true;

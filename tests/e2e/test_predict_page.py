@@ -2,6 +2,7 @@
 
 import base64
 import io
+import re
 
 import pytest
 from PIL import Image
@@ -164,3 +165,45 @@ def test_server_error_is_shown_as_its_sentence(live_server, page):
     draw_with_mouse(page, ONE)
     expect(page.locator('[data-role="status"]')).to_have_text(error["error"]["message"])
     expect(prediction(page)).to_have_text("")
+
+
+def test_after_a_failed_update_right_is_not_asked_about_the_older_drawing(live_server, page):
+    failing = {"on": False}
+    error = {"error": {"code": "model_unavailable", "message": "No model is available to answer right now; please try again shortly."}}
+    page.route("**/api/predict", lambda route: route.fulfill(status=503, json=error) if failing["on"] else route.continue_())
+    open_page(page, live_server)
+    draw_with_mouse(page, ONE)
+    expect(prediction(page)).to_have_text("1", timeout=PREDICTION_TIMEOUT_MS)
+    expect(page.locator("#draw-app")).to_have_attribute("aria-busy", "false")
+    yes = page.get_by_role("button", name="Yes", exact=True)
+    expect(yes).to_be_enabled()
+    failing["on"] = True
+    draw_with_mouse(page, [[(0.3, 0.3), (0.7, 0.3)]])  # The one becomes a different drawing; its update fails.
+    expect(page.locator('[data-role="status"]')).to_have_text(error["error"]["message"])
+    expect(page.locator(".result")).to_have_class(re.compile(r"\bstale\b"))
+    expect(yes).to_be_disabled()
+    expect(page.get_by_role("button", name="No", exact=True)).to_be_disabled()
+    assert not Drawing.objects.exists()
+
+
+def test_rate_limited_prediction_is_retried_after_the_servers_delay(live_server, page):
+    limiter = {"refusing": True, "refused": 0}
+
+    def answer(route):
+        if limiter["refusing"]:  # As the rate limiter answers, until the test lets requests through.
+            limiter["refused"] += 1
+            error = {"error": {"code": "rate_limited", "message": "Too many requests; please wait 1 seconds and try again."}}
+            return route.fulfill(status=429, headers={"Retry-After": "1"}, json=error)
+        return route.continue_()
+
+    page.route("**/api/predict", answer)
+    open_page(page, live_server)
+    draw_with_mouse(page, ONE)
+    expect(page.locator('[data-role="status"]')).to_have_text("Too many predictions in a row; trying again in 1 s.")
+    expect(page.locator("#draw-app")).to_have_attribute("aria-busy", "true")  # An answer is still on its way.
+    limiter["refusing"] = False  # Nothing is drawn from here on: only the page's own retry can ask again.
+    expect(prediction(page)).to_have_text("1", timeout=PREDICTION_TIMEOUT_MS)
+    expect(page.locator('[data-role="status"]')).to_have_text("")
+    expect(page.get_by_role("button", name="Yes", exact=True)).to_be_enabled()
+    expect(page.locator("#draw-app")).to_have_attribute("aria-busy", "false")
+    assert limiter["refused"] >= 1
