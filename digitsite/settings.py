@@ -170,8 +170,11 @@ MNIST_DIR = env("MNIST_DIR", default=None)
 DRAWING_PREDICTOR = "recognizer.predicting.predict_submission"
 
 # Per-client limits "REQUESTS/SECONDS" ("off" disables), counted in the default cache.
+# Predict allows 10 a second: the page asks up to every 150 ms while a pen moves (plus one per
+# stroke), and one person drawing without a pause must never be refused. 120/60 stopped a
+# visitor after 18 s of drawing; a classroom behind one address needs more (set it higher).
 RATE_LIMITS = {
-    "predict": env("RATE_LIMIT_PREDICT", default="120/60"),
+    "predict": env("RATE_LIMIT_PREDICT", default="600/60"),
     "submit": env("RATE_LIMIT_SUBMIT", default="60/60"),
     "feedback": env("RATE_LIMIT_FEEDBACK", default="30/60"),
 }

@@ -71,3 +71,17 @@ def test_the_live_database_connection_has_jit_off_on_postgresql():
             assert cursor.fetchone()[0] == "off"
     else:
         assert "options" not in connection.settings_dict.get("OPTIONS", {})
+
+
+def test_the_default_predict_limit_lets_one_person_draw_without_a_pause():
+    from digitsite.ratelimit import parse_limit
+    from recognizer.constants import LIVE_PREDICTION_INTERVAL_MS
+
+    code = "from django.conf import settings; print(settings.RATE_LIMITS['predict'])"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "RATE_LIMIT_"))}
+    env.update(DJANGO_SETTINGS_MODULE="digitsite.settings")
+    result = subprocess.run([sys.executable, "-c", "import django; django.setup(); " + code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    limit = parse_limit(result.stdout.strip())
+    # The page's live predictions alone, while the pen moves for the whole window; pen-ups add a few.
+    live_requests = limit.seconds * 1000 / LIVE_PREDICTION_INTERVAL_MS
+    assert limit.requests >= 1.4 * live_requests, result.stderr
