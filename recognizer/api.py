@@ -5,7 +5,7 @@ import uuid
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from collector.validation import parse_label
+from collector.validation import parse_label, parse_strokes
 from digitsite.http import ApiError, ServiceUnavailable, api_view, image_from_request, read_json
 from digitsite.ratelimit import rate_limited
 from recognizer import feedback, openapi, predicting
@@ -31,13 +31,15 @@ def predict(request):
 @api_view
 @rate_limited("feedback")
 def prediction_feedback(request, prediction_id: str):
-    """POST {"correct": bool, "label": 0-9, "image": data URL} -> 201 with the stored drawing."""
+    """POST {"correct": bool, "label": 0-9, "image": data URL, "strokes": [...]} -> 201 with the stored drawing."""
     _require_post(request)
     key = _prediction_key(prediction_id)
-    correct, label = parse_feedback(read_json(request))  # JSON only: booleans and numbers, never form text.
+    body = read_json(request)  # JSON only: booleans and numbers, never form text.
+    correct, label = parse_feedback(body)
+    strokes = parse_strokes(body.get("strokes"))
     image, _ = image_from_request(request)
     try:
-        drawing = feedback.feedback_create(prediction_id=key, correct=correct, label=label, image=image)
+        drawing = feedback.feedback_create(prediction_id=key, correct=correct, label=label, image=image, strokes=strokes)
     except FeedbackError as exc:
         raise ApiError(exc.code, str(exc), exc.status)
     return JsonResponse({"drawing_id": drawing.pk, "label": drawing.label, "status": drawing.status}, status=201)

@@ -19,8 +19,8 @@ from recognizer.models import Prediction
 _ALREADY_GIVEN = "This prediction already has feedback; each prediction takes one answer."
 
 
-def feedback_create(*, prediction_id: uuid.UUID, correct: bool, label: int | None, image) -> Drawing:
-    """Store the drawing as a pending, labeled "feedback" Drawing linked to its prediction.
+def feedback_create(*, prediction_id: uuid.UUID, correct: bool, label: int | None, image, strokes: list | None = None) -> Drawing:
+    """Store the drawing (and its strokes, if sent) as a pending, labeled "feedback" Drawing linked to its prediction.
 
     Raises a `FeedbackError` (unknown prediction, feedback already given, missing or
     contradictory label), `ml.errors.InputError` for an unusable image and
@@ -44,6 +44,7 @@ def feedback_create(*, prediction_id: uuid.UUID, correct: bool, label: int | Non
         drawing = drawing_create(
             image=gray,
             label=true_label,
+            strokes=strokes,
             source=Drawing.Source.FEEDBACK,
             status=Drawing.Status.PENDING,
             prediction=SubmittedPrediction(digit=prediction.digit, confidence=prediction.confidence, model_version=prediction.model_version.tag),

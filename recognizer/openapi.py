@@ -70,12 +70,12 @@ _FEEDBACK = {
             "201": {"description": "The drawing was stored for review.", **_json(_ref("FeedbackResult"))},
             **_errors(
                 _400=_IMAGE_ERRORS["_400"] + ", invalid_correct, invalid_label, missing_label (correct is false), "
-                "label_conflict (label contradicts correct)",
+                "label_conflict (label contradicts correct), invalid_strokes",
                 _403="CSRF check failed (browser sessions)",
                 _404="prediction_not_found",
                 _405="method_not_allowed",
                 _409="feedback_exists",
-                _413=_IMAGE_ERRORS["_413"],
+                _413=_IMAGE_ERRORS["_413"] + ", strokes_too_large",
                 _415=_IMAGE_ERRORS["_415"],
                 _422=_IMAGE_ERRORS["_422"],
                 _503="storage_unavailable, database_unavailable (nothing was stored)",
@@ -158,6 +158,7 @@ _SCHEMAS = {
             "correct": {"type": "boolean"},
             "label": {**_DIGIT, "description": "The true digit; required when correct is false."},
             "image": _IMAGE,
+            "strokes": {**_STROKES, "description": "The strokes of the drawing that was predicted, kept with it."},
         },
     },
     "FeedbackResult": {

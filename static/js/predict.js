@@ -14,7 +14,7 @@ const MAX_RETRY_SECONDS = 60;
 
 let inFlight = null; // AbortController of the request whose answer the page waits for
 let liveTimer = null;
-let shown = null; // {id, digit, image, revision}: the prediction on screen and the drawing it was made from
+let shown = null; // {id, digit, image, strokes, revision}: the prediction on screen and the drawing it was made from
 let revision = 0; // Counts changes to the drawing: "Right?" is only asked about the drawing on the canvas.
 
 const pad = new DrawingPad(app.querySelector("canvas"), {
@@ -45,7 +45,7 @@ async function predictNow() {
   inFlight?.abort();
   const request = new AbortController();
   inFlight = request;
-  const drawn = { image: pad.toDataURL(), revision };
+  const drawn = { image: pad.toDataURL(), strokes: pad.strokes(), revision };
   try {
     const { response, body } = await postJson(config.predictUrl, { image: drawn.image }, request.signal);
     if (request !== inFlight) return;
@@ -99,7 +99,7 @@ function setStatus(element, text, isError = false) {
 }
 
 function showPrediction(body, drawn) {
-  shown = { id: body.prediction_id, digit: body.digit, image: drawn.image, revision: drawn.revision };
+  shown = { id: body.prediction_id, digit: body.digit, ...drawn };
   setStatus(part("status"), "");
   resultPanel.classList.remove("stale");
   digitView.textContent = String(body.digit);
@@ -167,7 +167,8 @@ function syncFeedback() {
 async function sendFeedback(label) {
   if (!shown || shown.revision !== revision) return;
   const target = shown;
-  const payload = label === null ? { correct: true, image: target.image } : { correct: label === target.digit, label, image: target.image };
+  const drawing = { image: target.image, strokes: target.strokes };
+  const payload = label === null ? { correct: true, ...drawing } : { correct: label === target.digit, label, ...drawing };
   for (const button of part("feedback").querySelectorAll("button")) button.disabled = true;
   setStatus(part("feedback-status"), "Saving…");
   try {

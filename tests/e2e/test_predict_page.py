@@ -84,6 +84,7 @@ def test_feedback_no_it_was_4_stores_a_pending_labeled_drawing(live_server, page
     save_settled_screenshot(page, results_dir / "predict-feedback.png")
     drawing = Drawing.objects.get()
     assert (drawing.label, drawing.status, drawing.source, drawing.predicted_label) == (4, "pending", "feedback", 7)
+    assert len(drawing.strokes) == len(SEVEN)  # Kept with the image, as the collection page keeps them.
     assert drawing.predictions.get().feedback_correct is False
     assert page.console_errors == []
 

@@ -203,3 +203,34 @@ def test_s3_down_is_503_and_writes_nothing(client, s3_storage, s3_server):
     s3_server.stop()
     assert_error(give(client, predicted, correct=False, label=4), 503, "storage_unavailable")
     assert_nothing_written(predicted)
+
+
+STROKES = [[[10, 200, 120], [20, 20, 260], [0, 180, 420]]]
+
+
+def test_strokes_sent_with_feedback_are_kept_with_the_drawing(client):
+    predicted = prediction(digit=9)
+    response = give(client, predicted, correct=False, label=7, strokes=STROKES)
+    assert response.status_code == 201
+    assert Drawing.objects.get(pk=response.json()["drawing_id"]).strokes == STROKES
+
+
+def test_feedback_without_strokes_stores_none(client):
+    response = give(client, prediction(digit=9), correct=False, label=4)
+    assert Drawing.objects.get(pk=response.json()["drawing_id"]).strokes is None
+
+
+@pytest.mark.parametrize("strokes", ["1,2,3", [[1, 2, 3]], [[[1, 2], [3], [0, 5]]], [[["a"], [1], [0]]], [[[1e12], [1], [0]]]])
+def test_malformed_strokes_are_400_and_write_nothing(client, strokes):
+    predicted = prediction(digit=9)
+    assert_error(give(client, predicted, correct=False, label=4, strokes=strokes), 400, "invalid_strokes")
+    assert_nothing_written(predicted)
+
+
+def test_too_many_stroke_points_are_413_and_write_nothing(client):
+    from collector.constants import MAX_STROKE_POINTS
+
+    predicted = prediction(digit=9)
+    points = list(range(MAX_STROKE_POINTS + 1))
+    assert_error(give(client, predicted, correct=False, label=4, strokes=[[points, points, points]]), 413, "strokes_too_large")
+    assert_nothing_written(predicted)
