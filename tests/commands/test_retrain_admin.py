@@ -1,9 +1,12 @@
+from datetime import timedelta
+
 import pytest
 from django.contrib import admin
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from recognizer.models import ModelVersion, RetrainJob
 from recognizer.retraining_admin import retrain_now
@@ -47,6 +50,20 @@ def test_the_job_page_shows_the_log_tail(admin_client):
     job = RetrainJob.objects.create(status=RetrainJob.Status.RUNNING, log=log, error="")
     page = admin_client.get(f"/admin/recognizer/retrainjob/{job.pk}/change/").content.decode()
     assert "line 29" in page and "line 10" in page and "line 9\n" not in page
+
+
+def test_a_job_left_queued_says_a_worker_is_needed(admin_client):
+    waiting = RetrainJob.objects.create(status=RetrainJob.Status.QUEUED, created=timezone.now() - timedelta(minutes=5))
+    page = admin_client.get(f"/admin/recognizer/retrainjob/{waiting.pk}/change/").content.decode()
+    assert "Queued for 5 min and no worker has taken it: start one with <code>python manage.py db_worker</code>." in page
+
+
+def test_a_job_just_queued_or_running_shows_its_plain_status(admin_client):
+    for status, shown in ((RetrainJob.Status.QUEUED, "Queued"), (RetrainJob.Status.RUNNING, "Running")):
+        job = RetrainJob.objects.create(status=status, created=timezone.now() - timedelta(minutes=5 if status == "running" else 0))
+        page = admin_client.get(f"/admin/recognizer/retrainjob/{job.pk}/change/").content.decode()
+        assert f'<div class="readonly">{shown}</div>' in page and "no worker" not in page
+        job.delete()
 
 
 def test_non_staff_users_cannot_see_jobs(client, django_user_model):
