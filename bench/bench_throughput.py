@@ -69,7 +69,7 @@ def measure(app: list[str], body: str, script: Path, args, *, path: str = "/api/
     With `script` None, wrk sends GETs (e.g. to /healthz); otherwise the script's POST.
     """
     port = _free_port()
-    url = f"http://127.0.0.1:{port}{path}"
+    server_url = f"http://127.0.0.1:{port}"
     environment = {**os.environ, **PRODUCTION_SETTINGS, **(environment or {})}
     command = [
         str(Path(sys.executable).parent / "gunicorn"),
@@ -79,8 +79,8 @@ def measure(app: list[str], body: str, script: Path, args, *, path: str = "/api/
     ]
     server = subprocess.Popen(command, cwd=ROOT, env=environment)
     try:
-        warm_up(f"http://127.0.0.1:{port}/api/predict", body)
-        wrk = ["wrk", "-t1", f"-c{args.connections}", f"-d{args.seconds}s", "--timeout", "10s", "--latency", *(["-s", str(script)] if script else []), url]
+        warm_up(server_url + "/api/predict", body)
+        wrk = ["wrk", "-t1", f"-c{args.connections}", f"-d{args.seconds}s", "--timeout", "10s", "--latency", *(["-s", str(script)] if script else []), server_url + path]
         print("$", " ".join(wrk), flush=True)
         before = workers_cpu_seconds(server.pid)
         output = subprocess.run(wrk, capture_output=True, text=True, check=True).stdout

@@ -59,8 +59,8 @@ def test_a_job_left_queued_says_a_worker_is_needed(admin_client):
 
 
 def test_a_job_just_queued_or_running_shows_its_plain_status(admin_client):
-    for status, shown in ((RetrainJob.Status.QUEUED, "Queued"), (RetrainJob.Status.RUNNING, "Running")):
-        job = RetrainJob.objects.create(status=status, created=timezone.now() - timedelta(minutes=5 if status == "running" else 0))
+    for status, shown, age in ((RetrainJob.Status.QUEUED, "Queued", timedelta(0)), (RetrainJob.Status.RUNNING, "Running", timedelta(minutes=5))):
+        job = RetrainJob.objects.create(status=status, created=timezone.now() - age)
         page = admin_client.get(f"/admin/recognizer/retrainjob/{job.pk}/change/").content.decode()
         assert f'<div class="readonly">{shown}</div>' in page and "no worker" not in page
         job.delete()

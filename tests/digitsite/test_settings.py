@@ -33,27 +33,28 @@ def test_production_passes_deploy_checks_at_warning_level():
     assert result.returncode == 0, result.stderr + result.stdout
 
 
+def settings_in_fresh_process(expression: str, **env_overrides) -> subprocess.CompletedProcess:
+    """Print `expression` (with `settings` imported) from a new process set up with this environment."""
+    code = f"import django; django.setup(); from django.conf import settings; print({expression})"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "RATE_LIMIT_"))}
+    env.update(DJANGO_SETTINGS_MODULE="digitsite.settings", **env_overrides)
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+
+
 def test_s3_bucket_switches_default_storage_to_s3():
-    code = "from django.conf import settings; print(settings.STORAGES['default']['BACKEND'], settings.STORAGES['default']['OPTIONS']['endpoint_url'])"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    env.update(DJANGO_SETTINGS_MODULE="digitsite.settings", AWS_STORAGE_BUCKET_NAME="media", AWS_S3_ENDPOINT_URL="http://127.0.0.1:9000")
-    result = subprocess.run([sys.executable, "-c", "import django; django.setup(); " + code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    expression = "settings.STORAGES['default']['BACKEND'], settings.STORAGES['default']['OPTIONS']['endpoint_url']"
+    result = settings_in_fresh_process(expression, AWS_STORAGE_BUCKET_NAME="media", AWS_S3_ENDPOINT_URL="http://127.0.0.1:9000")
     assert result.stdout.split() == ["storages.backends.s3.S3Storage", "http://127.0.0.1:9000"], result.stderr
 
 
 def test_database_url_selects_postgresql():
-    code = "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'], settings.DATABASES['default']['NAME'])"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    env.update(DJANGO_SETTINGS_MODULE="digitsite.settings", DATABASE_URL="postgres://app@db.internal:5432/digits")
-    result = subprocess.run([sys.executable, "-c", "import django; django.setup(); " + code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    expression = "settings.DATABASES['default']['ENGINE'], settings.DATABASES['default']['NAME']"
+    result = settings_in_fresh_process(expression, DATABASE_URL="postgres://app@db.internal:5432/digits")
     assert result.stdout.split() == ["django.db.backends.postgresql", "digits"], result.stderr
 
 
 def _postgres_options(database_url: str) -> str:
-    code = "from django.conf import settings; print(settings.DATABASES['default'].get('OPTIONS', {}).get('options'))"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    env.update(DJANGO_SETTINGS_MODULE="digitsite.settings", DATABASE_URL=database_url)
-    result = subprocess.run([sys.executable, "-c", "import django; django.setup(); " + code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    result = settings_in_fresh_process("settings.DATABASES['default'].get('OPTIONS', {}).get('options')", DATABASE_URL=database_url)
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
 
@@ -77,10 +78,7 @@ def test_the_default_predict_limit_lets_one_person_draw_without_a_pause():
     from digitsite.ratelimit import parse_limit
     from recognizer.constants import LIVE_PREDICTION_INTERVAL_MS
 
-    code = "from django.conf import settings; print(settings.RATE_LIMITS['predict'])"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "RATE_LIMIT_"))}
-    env.update(DJANGO_SETTINGS_MODULE="digitsite.settings")
-    result = subprocess.run([sys.executable, "-c", "import django; django.setup(); " + code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    result = settings_in_fresh_process("settings.RATE_LIMITS['predict']")
     limit = parse_limit(result.stdout.strip())
     # The page's live predictions alone, while the pen moves for the whole window; pen-ups add a few.
     live_requests = limit.seconds * 1000 / LIVE_PREDICTION_INTERVAL_MS
