@@ -1,4 +1,4 @@
-"""Training and evaluation arrays: MNIST and synthetic negatives, all through `preprocess`."""
+"""Training and evaluation arrays: MNIST, drawn and font digits, negatives, all through `preprocess`."""
 
 from dataclasses import dataclass
 
@@ -6,7 +6,9 @@ import numpy as np
 
 from ml import mnist
 from ml.constants import NOT_A_DIGIT
+from ml.digit_shapes import make_shaped_digits
 from ml.drawn_digits import make_drawn_digits
+from ml.glyphs import make_font_digits
 from ml.negatives import make_negatives
 from ml.preprocess import preprocess_many
 
@@ -51,6 +53,29 @@ def drawn_split(count: int, seed: int) -> Split:
     canvas's uniform strokes (which the synthetic negatives share) instead of shapes."""
     images, labels = make_drawn_digits(count, seed)
     return make_split(preprocess_many(images), labels)
+
+
+def shaped_split(count: int, seed: int) -> Split:
+    """Digits in the styles real people use (`ml.digit_shapes`), any canvas, any pen."""
+    images, labels = make_shaped_digits(count, seed)
+    return make_split(preprocess_many(images), labels)
+
+
+def font_digit_split(count: int, seed: int) -> Split:
+    """Digits from stroke fonts and handwriting fonts (`ml.glyphs`)."""
+    images, labels = make_font_digits(count, seed)
+    return make_split(preprocess_many(images), labels)
+
+
+def sklearn_digit_split() -> Split:
+    """The 1,797 real handwritten 8x8 digits that ship with scikit-learn (UCI optical digits,
+    CC BY 4.0), enlarged to 32x32 and drawn dark on light like a scan."""
+    from PIL import Image
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    images = [Image.fromarray(np.uint8(255 - image * 255 / 16)).resize((32, 32), Image.Resampling.BILINEAR) for image in digits.images]
+    return make_split(preprocess_many(images), digits.target)
 
 
 def stratified_holdout(labels: np.ndarray, size: int, seed: int) -> tuple[np.ndarray, np.ndarray]:

@@ -101,3 +101,25 @@ def rejection_report(digit_probabilities: np.ndarray, negative_probabilities: np
 def _renormalized_digit_confidence(probabilities: np.ndarray) -> np.ndarray:
     digits = probabilities[:, : len(DIGITS)]
     return (digits / digits.sum(axis=1, keepdims=True)).max(axis=1)
+
+
+def auroc(positive_scores: np.ndarray, negative_scores: np.ndarray) -> float:
+    """Area under the ROC curve: the chance that a positive outscores a negative (ties count half)."""
+    positive, negative = np.asarray(positive_scores, float), np.asarray(negative_scores, float)
+    if not len(positive) or not len(negative):
+        return float("nan")
+    ranks = _average_ranks(np.concatenate([positive, negative]))
+    rank_sum = ranks[: len(positive)].sum()
+    return float((rank_sum - len(positive) * (len(positive) + 1) / 2) / (len(positive) * len(negative)))
+
+
+def _average_ranks(values: np.ndarray) -> np.ndarray:
+    """1-based ranks, tied values sharing their mean rank (Mann-Whitney U)."""
+    order = np.argsort(values, kind="mergesort")
+    ranks = np.empty(len(values), dtype=np.float64)
+    sorted_values = values[order]
+    starts = np.flatnonzero(np.r_[True, sorted_values[1:] != sorted_values[:-1]])
+    ends = np.r_[starts[1:], len(values)]
+    for start, end in zip(starts, ends):
+        ranks[order[start:end]] = (start + end + 1) / 2
+    return ranks

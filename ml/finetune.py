@@ -18,7 +18,9 @@ MODES = ("fine-tune", "from-scratch")
 PRESETS = {
     # Sized to finish within a minute on 2 cores with 1,000 drawings; the MNIST, negative and
     # drawn-digit samples keep the model from forgetting what it knew.
-    "fine-tune": TrainingConfig(epochs=2, learning_rate=2e-4, mnist_limit=6_000, negatives=1_000, drawn=500, validation_size=750, verbose=2),
+    "fine-tune": TrainingConfig(
+        epochs=2, learning_rate=2e-4, mnist_limit=6_000, negatives=1_500, drawn=200, shaped=600, font_digits=300, sklearn_digits=False, validation_size=750, verbose=2
+    ),
     "from-scratch": TrainingConfig(verbose=2),
 }
 MNIST_TRAIN_IMAGES = 60_000
@@ -36,7 +38,7 @@ def config_for(mode: str, *, epochs: int | None = None, seed: int = 0, mnist_dir
 
 def drawing_weight(config: TrainingConfig, drawings: int) -> float:
     """Sample weight per drawing that gives the drawings DRAWING_SHARE of the training weight."""
-    others = min(config.mnist_limit or MNIST_TRAIN_IMAGES, MNIST_TRAIN_IMAGES) + config.negatives + config.drawn
+    others = min(config.mnist_limit or MNIST_TRAIN_IMAGES, MNIST_TRAIN_IMAGES) + config.negatives + config.drawn + config.shaped + config.font_digits
     weight = DRAWING_SHARE / (1 - DRAWING_SHARE) * others / max(drawings, 1)
     return float(np.clip(weight, 1.0, MAX_DRAWING_WEIGHT))
 

@@ -14,7 +14,8 @@ from pathlib import Path
 import numpy as np
 
 from ml import constants, evaluate
-from ml.dataset import Split, drawn_split, mnist_split, negative_split, stratified_holdout
+from ml.glyphs import handwriting_fonts
+from ml.dataset import Split, drawn_split, font_digit_split, mnist_split, negative_split, shaped_split, sklearn_digit_split, stratified_holdout
 
 TARGET_ACCEPTANCE = 0.995  # Share of validation digits the tuned threshold must accept; 0.985 proved too strict for browser drawings.
 
@@ -25,8 +26,11 @@ class TrainingConfig:
     batch_size: int = 128
     learning_rate: float = 2e-3
     seed: int = 0
-    negatives: int = 12000
-    drawn: int = 8000  # Canvas-style drawn digits (ml.drawn_digits) trained as digits.
+    negatives: int = 30000
+    drawn: int = 3000  # Canvas-style drawn digits (ml.drawn_digits) trained as digits.
+    shaped: int = 12000  # Digits in real people's styles, any canvas and pen (ml.digit_shapes).
+    font_digits: int = 6000  # Digits from stroke and handwriting fonts (ml.glyphs).
+    sklearn_digits: bool = True  # scikit-learn's 1,797 real 8x8 handwritten digits.
     validation_size: int = 5000
     mnist_dir: str | None = None
     mnist_limit: int | None = None  # Train on a sample of MNIST (tests, quick fine-tunes).
@@ -120,6 +124,7 @@ def base_metadata(config: TrainingConfig, counts: dict) -> dict:
         "seed": config.seed,
         "training": config.to_metadata(),
         "data_counts": counts,
+        "handwriting_fonts": [Path(p).name for p in handwriting_fonts()],
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
     }
 
@@ -128,7 +133,11 @@ def training_splits(config: TrainingConfig) -> tuple[Split, Split]:
     """The training and validation splits of `config`: one pool, validation held out of it."""
     digits = mnist_split("train", config.mnist_dir, config.mnist_limit, config.seed)
     negatives = negative_split(config.negatives, seed=config.seed + 1)
-    pool = Split.concat(digits, negatives, drawn_split(config.drawn, seed=config.seed + 2))
+    parts = [digits, negatives, drawn_split(config.drawn, seed=config.seed + 2)]
+    parts += [shaped_split(config.shaped, seed=config.seed + 3), font_digit_split(config.font_digits, seed=config.seed + 4)]
+    if config.sklearn_digits:
+        parts.append(sklearn_digit_split())
+    pool = Split.concat(*parts)
     keep, held = stratified_holdout(pool.y, min(config.validation_size, len(pool) // 10), config.seed)
     return pool.take(keep), pool.take(held)
 
@@ -188,6 +197,10 @@ def main(argv=None) -> None:
     parser.add_argument("--seed", type=int, default=TrainingConfig.seed)
     parser.add_argument("--negatives", type=int, default=TrainingConfig.negatives)
     parser.add_argument("--drawn", type=int, default=TrainingConfig.drawn)
+    parser.add_argument("--shaped", type=int, default=TrainingConfig.shaped)
+    parser.add_argument("--font-digits", type=int, default=TrainingConfig.font_digits)
+    parser.add_argument("--no-sklearn-digits", action="store_true", help="leave out scikit-learn's 8x8 digits")
+    parser.add_argument("--batch-size", type=int, default=TrainingConfig.batch_size)
     parser.add_argument("--mnist-limit", type=int, default=None)
     parser.add_argument("--learning-rate", type=float, default=TrainingConfig.learning_rate)
     parser.add_argument("--init-from", help="continue training the model.keras in this version folder")
@@ -197,6 +210,10 @@ def main(argv=None) -> None:
         seed=args.seed,
         negatives=args.negatives,
         drawn=args.drawn,
+        shaped=args.shaped,
+        font_digits=args.font_digits,
+        sklearn_digits=not args.no_sklearn_digits,
+        batch_size=args.batch_size,
         learning_rate=args.learning_rate,
         mnist_dir=args.mnist_dir,
         mnist_limit=args.mnist_limit,

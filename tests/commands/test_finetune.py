@@ -7,7 +7,7 @@ def test_a_few_hundred_drawings_get_a_fifth_of_the_fine_tuning_weight():
     config = finetune.config_for("fine-tune")
     drawings = 800
     weight = finetune.drawing_weight(config, drawings)
-    others = config.mnist_limit + config.negatives + config.drawn
+    others = config.mnist_limit + config.negatives + config.drawn + config.shaped + config.font_digits
     assert 1.0 < weight < finetune.MAX_DRAWING_WEIGHT
     assert np.isclose(weight * drawings / (weight * drawings + others), finetune.DRAWING_SHARE)
 

@@ -20,7 +20,7 @@ REQUIRED_METADATA = {
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
     output = tmp_path_factory.mktemp("trained") / "version"
-    train.main(["--output", str(output), "--mnist-dir", str(MNIST_SAMPLE), "--epochs", "1", "--negatives", "60", "--drawn", "60", "--seed", "3"])
+    train.main(["--output", str(output), "--mnist-dir", str(MNIST_SAMPLE), "--epochs", "1", "--negatives", "60", "--drawn", "60", "--shaped", "30", "--font-digits", "20", "--no-sklearn-digits", "--seed", "3"])
     return output
 
 
