@@ -2,6 +2,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from ml.constants import DIGITS
+from ml.preprocess import MIN_INK_EXTENT
 from recognizer.constants import LIVE_PREDICTION_INTERVAL_MS
 
 # Stands for the prediction id in the feedback URL handed to the page's script.
@@ -15,5 +16,6 @@ def home_page(request):
         "feedbackUrl": reverse("recognizer:feedback", args=[PREDICTION_ID_PLACEHOLDER]),
         "predictionIdPlaceholder": PREDICTION_ID_PLACEHOLDER,
         "livePredictionIntervalMs": LIVE_PREDICTION_INTERVAL_MS,
+        "minInkExtent": MIN_INK_EXTENT,
     }
     return render(request, "recognizer/home.html", {"config": config, "digits": DIGITS})

@@ -7,8 +7,10 @@
  * Keyboard shortcuts belong to the pages, not to this module.
  */
 
-// Ink width as a share of the canvas side: the same look on a phone and on a desktop.
-const STROKE_WIDTH_RATIO = 0.055;
+// Ink width as a share of the canvas side: the same look on a phone and on a desktop. People
+// draw with fine pens as well as fat brushes; the page offers these three.
+export const PEN_WIDTHS = { thin: 0.015, medium: 0.055, thick: 0.1 };
+const DEFAULT_PEN = "medium";
 // Points closer than this (CSS px) to the previous one add nothing but noise.
 const MIN_POINT_DISTANCE = 1;
 const INK = "#000";
@@ -23,6 +25,7 @@ export class DrawingPad {
   #active = null; // {pointerId, stroke}
   #startTime = null;
   #cssSize = { width: 0, height: 0 };
+  #penRatio = PEN_WIDTHS[DEFAULT_PEN];
 
   constructor(canvas, { onChange = () => {}, onStrokeEnd = () => {} } = {}) {
     this.#canvas = canvas;
@@ -67,6 +70,26 @@ export class DrawingPad {
     this.#strokes.push(this.#undone.pop());
     this.#render();
     this.#onChange();
+  }
+
+  /* The pen for the whole drawing (one of PEN_WIDTHS' names); the drawing is redrawn with it. */
+  setPen(name) {
+    const ratio = PEN_WIDTHS[name];
+    if (!ratio || ratio === this.#penRatio) return;
+    this.#penRatio = ratio;
+    this.#render();
+    if (!this.isEmpty()) this.#onChange();
+  }
+
+  /* The drawing's longer side, pen included, as a share of the canvas's longer side. */
+  inkExtent() {
+    const points = this.#strokes.flatMap((stroke) => stroke.points);
+    if (!points.length) return 0;
+    const xs = points.map((p) => p.x);
+    const ys = points.map((p) => p.y);
+    const side = Math.max(this.#cssSize.width, this.#cssSize.height) || 1;
+    const pen = Math.min(this.#cssSize.width, this.#cssSize.height) * this.#penRatio;
+    return (Math.max(Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys)) + pen) / side;
   }
 
   isEmpty() {
@@ -177,7 +200,7 @@ export class DrawingPad {
     ctx.fillStyle = INK;
     ctx.lineCap = "round";
     ctx.lineJoin = "round";
-    ctx.lineWidth = Math.min(this.#cssSize.width, this.#cssSize.height) * STROKE_WIDTH_RATIO;
+    ctx.lineWidth = Math.max(1, Math.min(this.#cssSize.width, this.#cssSize.height) * this.#penRatio);
     return ctx;
   }
 

@@ -3,6 +3,7 @@
  * URLs and timings come from the page (#draw-config), set by the view.
  */
 import { DrawingPad } from "./canvas.js";
+import { bindPenChoice } from "./pen.js";
 
 const config = JSON.parse(document.getElementById("draw-config").textContent);
 const app = document.getElementById("draw-app");
@@ -26,8 +27,13 @@ const pad = new DrawingPad(app.querySelector("canvas"), {
   },
   onStrokeEnd: () => predictNow(),
 });
+bindPenChoice(app, pad);
 
 function scheduleLivePrediction() {
+  // A first touch of a thin pen is too small to be read (the server would answer "blank"):
+  // live answers wait until the drawing is clearly bigger than the server's smallest ink (its
+  // edges fade when the image is shrunk); the answer on pen-up is always asked.
+  if (pad.inkExtent() < 2 * config.minInkExtent) return;
   setBusy(true);
   if (liveTimer === null) liveTimer = setTimeout(predictNow, config.livePredictionIntervalMs);
 }
