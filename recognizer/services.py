@@ -57,30 +57,43 @@ def version_rollback() -> ModelVersion:
     return version_activate(version=previous.version, note=f"rollback from {current.tag if current else 'none'}")
 
 
-def ensure_bundled_version() -> ModelVersion:
-    """Register and activate the model bundled with the code when no version is active, or
-    when the active one cannot run with this code.
+BUNDLED_TAG_PREFIX = "bundled-"
 
-    The second case is an upgrade: a deploy whose preprocessing (or class list) no longer
-    matches the active version's would otherwise leave every worker without a model. It
-    runs at `migrate`, the release step, so the switch is recorded before web workers start.
+
+def ensure_bundled_version() -> ModelVersion:
+    """Register the model bundled with the code, and activate it when no version is active,
+    when the active one cannot run with this code, or when the active one is an earlier
+    bundled model.
+
+    The last two cases are upgrades. A deploy whose preprocessing (or class list) no longer
+    matches the active version's would otherwise leave every worker without a model; a site
+    that serves the bundled model gets the one shipped with the new code, while the earlier
+    one stays registered (versions are never deleted) for a rollback. A site that serves a
+    version of its own keeps it; the new bundled model is registered beside it. It runs at
+    `migrate`, the release step, so the switch is recorded before web workers start.
     """
     active = ModelVersion.objects.active().first()
     reason = _incompatibility(active) if active else None
-    if active and reason is None:
-        return active
     folder = Path(settings.BUNDLED_MODEL_DIR)
     raw = (folder / ml_artifacts.METADATA_FILE).read_bytes()
     metadata = ml_artifacts.read_metadata(raw, str(folder / ml_artifacts.METADATA_FILE))
     # The content hash keeps tags unique when a bundled artifact is updated in place, so an
     # old bucket never holds different files under the same tag.
     digest = hashlib.sha256(raw + (folder / ml_artifacts.TFLITE_FILE).read_bytes()).hexdigest()[:8]
-    tag = f"bundled-{metadata['architecture']}-{metadata['created'][:10]}-{digest}"
+    tag = f"{BUNDLED_TAG_PREFIX}{metadata['architecture']}-{metadata['created'][:10]}-{digest}"
+    if active and active.tag == tag:
+        return active
     existing = ModelVersion.objects.filter(tag=tag).first()
+    if active and reason is None and (existing or not active.tag.startswith(BUNDLED_TAG_PREFIX)):
+        if not existing:
+            version_register(folder=folder, tag=tag, notes="Bundled with the code; not activated, the site serves its own version.")
+        return active
     version = existing or version_register(folder=folder, tag=tag, notes="Bundled with the code.")
     if reason:
         logger.warning("active model version %s cannot run with this code (%s); activating the bundled model", active.tag, reason)
         note = f"bundled model activated: {active.tag} cannot run with this code"
+    elif active:
+        note = f"bundled model upgraded from {active.tag}"
     else:
         note = "bundled model re-activated" if existing else "registered"
     return version_activate(version=version, note=note)

@@ -50,3 +50,31 @@ def _point_at(version: ModelVersion) -> None:
     """Move the active pointer without validating, as only a direct database write could."""
     ModelVersion.objects.active().update(is_active=False)
     ModelVersion.objects.filter(pk=version.pk).update(is_active=True)
+
+
+def test_a_site_serving_an_earlier_bundled_model_gets_the_new_one_and_keeps_the_old_registered():
+    bundled = services.ensure_bundled_version()
+    earlier = ModelVersion.objects.create(tag=unique_tag("bundled-digitnet-v1-2026-11-22"), artifact_prefix=bundled.artifact_prefix, metadata=bundled.metadata)
+    _point_at(earlier)  # As the previous release left the site ...
+    ModelVersion.objects.filter(pk=bundled.pk).delete()  # ... before this code's bundled model existed.
+    served = services.ensure_bundled_version()
+    assert (served.tag, served.is_active) == (bundled.tag, True)
+    assert ModelVersion.objects.filter(pk=earlier.pk).exists()
+    assert f"upgraded from {earlier.tag}" in served.activations.first().note
+
+
+def test_a_rollback_to_an_earlier_bundled_model_survives_the_next_migrate():
+    bundled = services.ensure_bundled_version()
+    earlier = ModelVersion.objects.create(tag=unique_tag("bundled-digitnet-v1-2026-11-22"), artifact_prefix=bundled.artifact_prefix, metadata=bundled.metadata)
+    _point_at(earlier)  # The operator rolled back on purpose.
+    assert services.ensure_bundled_version().pk == earlier.pk
+
+
+def test_a_site_serving_its_own_version_gets_the_new_bundled_model_registered_but_not_active():
+    bundled = services.ensure_bundled_version()
+    own = ModelVersion.objects.create(tag=unique_tag("retrained"), artifact_prefix=bundled.artifact_prefix, metadata=bundled.metadata)
+    _point_at(own)
+    ModelVersion.objects.filter(pk=bundled.pk).delete()  # The new bundled model was never registered here.
+    assert services.ensure_bundled_version().pk == own.pk
+    registered = ModelVersion.objects.get(tag=bundled.tag)
+    assert not registered.is_active and "not activated" in registered.notes
