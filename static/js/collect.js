@@ -39,6 +39,7 @@ function setLabel(value) {
   promptAsk.textContent = notADigit ? "Draw something that is" : "Draw a";
   promptDigit.textContent = labelName(value);
   promptReason.hidden = !notADigit;
+  promptAsk.parentElement.classList.toggle("not-a-digit", notADigit);
   for (const button of labelButtons) button.setAttribute("aria-pressed", String(Number(button.dataset.label) === value));
 }
 
