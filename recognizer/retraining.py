@@ -3,9 +3,9 @@
 `retrain` trains on MNIST plus the verified drawings (minus a stratified holdout of them),
 those labeled "not a digit" (10) teaching the not-a-digit class, scores the active version
 and the new one on the same MNIST test set and holdout (its digits on accuracy, its
-not-a-digit drawings on the share rejected), registers
-the new immutable version and, with `activate="auto"`, activates it only when it is not
-worse on either set. `enqueue_retrain` queues the same work for the background worker.
+not-a-digit drawings on the share rejected), registers the new immutable version and, with
+`activate="auto"`, activates it only when it is not worse on any set measured.
+`enqueue_retrain` queues the same work for the background worker.
 """
 
 import contextlib
