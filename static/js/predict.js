@@ -18,7 +18,7 @@ const MAX_RETRY_SECONDS = 60;
 
 let inFlight = null; // AbortController of the request whose answer the page waits for
 let liveTimer = null;
-let shown = null; // {id, digit, image, strokes, revision}: the prediction on screen and the drawing it was made from
+let shown = null; // {id, digit, accepted, image, strokes, revision}: the prediction on screen and the drawing it was made from
 let revision = 0; // Counts changes to the drawing: "Right?" is only asked about the drawing on the canvas.
 const labelName = (label) => config.labelNames[label] ?? String(label);
 
@@ -169,19 +169,19 @@ function reset() {
 
 // An accepted answer asks "Right?" (No opens the picker); an answer the model is not sure of
 // has nothing to say yes to, so it asks what was drawn, the picker open at once.
+const unsureShown = () => shown !== null && !shown.accepted;
+
 function resetFeedback(hide) {
-  const unsure = shown !== null && !shown.accepted;
   part("feedback").hidden = hide;
-  part("right").hidden = unsure;
-  openPicker(unsure);
+  part("right").hidden = unsureShown();
+  openPicker(unsureShown());
   setStatus(part("feedback-status"), "");
   syncFeedback();
 }
 
 function openPicker(open) {
-  const unsure = shown !== null && !shown.accepted;
   part("picker").hidden = !open;
-  part("picker-question").textContent = unsure ? "What did you draw?" : "No, it was:";
+  part("picker-question").textContent = unsureShown() ? "What did you draw?" : "No, it was:";
 }
 
 // Answers are taken only while the prediction on screen is of the drawing on the canvas.
