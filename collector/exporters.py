@@ -269,7 +269,7 @@ def _write_idx(drawings, target: Path, raw: bool, report: ExportReport, progress
 
 def _write_classes(folder: Path) -> None:
     """The class list beside IDX files and PNG folders: line n (from 0) names label n."""
-    (folder / CLASSES_FILE).write_text("".join(f"{constants.CLASS_NAMES[label]}\n" for label in LABELS), encoding="utf-8")
+    (folder / CLASSES_FILE).write_text("".join(f"{label_slug(label)}\n" for label in LABELS), encoding="utf-8")
 
 
 def _gzip_idx(target: Path, source: Path, shape: tuple) -> None:
