@@ -27,7 +27,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from ml.artifacts import METADATA_FILE, TFLITE_FILE, load_predictor  # noqa: E402
 from ml.errors import InputError  # noqa: E402
 from ml.evaluate import auroc  # noqa: E402
-from ml.inference import to_prediction  # noqa: E402
 from ml.preprocess import preprocess  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,8 +54,8 @@ def model_inputs(data: Path, rows: list[dict]) -> list:
 def answers(folder: Path, inputs: list) -> tuple[list, float]:
     predictor, metadata = load_predictor(folder)
     batch = np.stack([x for x in inputs if x is not None])
-    probabilities = iter(predictor.probabilities(batch))
-    return [None if x is None else to_prediction(next(probabilities), predictor.threshold) for x in inputs], predictor.threshold
+    predictions = iter(predictor.predictions(batch))
+    return [None if x is None else next(predictions) for x in inputs], predictor.threshold
 
 
 def figures(rows: list[dict], predictions: list) -> dict:

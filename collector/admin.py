@@ -9,8 +9,8 @@ from django.utils.html import format_html
 from collector import admin_views, services
 from collector.admin_filters import DisagreementFilter, LabelFilter, ModelVersionFilter
 from collector.constants import CHANGELIST_PAGE_SIZE
+from collector.labels import LABELS, label_name, label_slug
 from collector.models import Drawing
-from ml.constants import DIGITS
 
 _ID = re.compile(r"[0-9]{1,18}")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -27,12 +27,14 @@ def _status_action(verb: str, status: str):
 
 
 def _relabel_action(label: int):
-    @admin.action(description=f"Relabel as {label} (and verify)", permissions=["change"])
+    name = label_name(label)
+
+    @admin.action(description=f"Relabel as {name} (and verify)", permissions=["change"])
     def action(model_admin, request, queryset):
         changed = services.drawings_relabel(drawings=queryset, label=label)
-        model_admin.message_user(request, f"{changed} drawing(s) relabeled as {label} and verified.", messages.SUCCESS)
+        model_admin.message_user(request, f"{changed} drawing(s) relabeled as {name} and verified.", messages.SUCCESS)
 
-    action.__name__ = f"relabel_as_{label}"
+    action.__name__ = f"relabel_as_{label_slug(label).replace('-', '_')}"
     return action
 
 
@@ -46,7 +48,7 @@ class DrawingAdmin(admin.ModelAdmin):
     show_full_result_count = False  # Spares a COUNT(*) of the whole table on every page.
     search_fields = ["=id"]
     search_help_text = "Search by drawing id or by the image's SHA-256."
-    actions = [_status_action("verify", Drawing.Status.VERIFIED), _status_action("reject", Drawing.Status.REJECTED), *map(_relabel_action, DIGITS)]
+    actions = [_status_action("verify", Drawing.Status.VERIFIED), _status_action("reject", Drawing.Status.REJECTED), *map(_relabel_action, LABELS)]
     fields = ["label", "status", "source", "created", "prediction", "confidence", "model_version", "contributor", "contributor_key", "width", "height", "sha256", "image"]
     readonly_fields = ["source", "created", "prediction", "confidence", "model_version", "contributor", "contributor_key", "width", "height", "sha256", "image"]
 
@@ -80,8 +82,8 @@ class DrawingAdmin(admin.ModelAdmin):
         if drawing.predicted_label is None:
             return "–"
         if drawing.disagrees:
-            return format_html('<strong style="color:#ba2121" title="The model disagrees with the label">{} ≠ label</strong>', drawing.predicted_label)
-        return drawing.predicted_label
+            return format_html('<strong style="color:#ba2121" title="The model disagrees with the label">{} ≠ label</strong>', drawing.get_predicted_label_display())
+        return drawing.get_predicted_label_display()
 
     @admin.display(description="Confidence", ordering="prediction_confidence")
     def confidence(self, drawing):

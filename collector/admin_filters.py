@@ -3,9 +3,9 @@
 from django.contrib import admin
 
 from collector import selectors
-from ml.constants import DIGITS
+from collector.labels import LABEL_CHOICES
 
-_DIGIT_VALUES = [str(digit) for digit in DIGITS]
+_LABEL_VALUES = {str(label): name for label, name in LABEL_CHOICES}
 
 
 class LabelFilter(admin.SimpleListFilter):
@@ -13,10 +13,10 @@ class LabelFilter(admin.SimpleListFilter):
     parameter_name = "label"
 
     def lookups(self, request, model_admin):
-        return [(value, value) for value in _DIGIT_VALUES]
+        return list(_LABEL_VALUES.items())
 
     def queryset(self, request, queryset):
-        return queryset.filter(label=int(self.value())) if self.value() in _DIGIT_VALUES else queryset
+        return queryset.filter(label=int(self.value())) if self.value() in _LABEL_VALUES else queryset
 
 
 class DisagreementFilter(admin.SimpleListFilter):

@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from collector import selectors, services
 from collector.constants import REVIEW_QUEUE_PAGE_SIZE
 from collector.forms import ReviewDecisionForm
+from collector.labels import label_name
 from collector.models import Drawing
 
 
@@ -56,7 +57,7 @@ def dataset(model_admin, request):
     context = {
         **_context(model_admin, request, "Dataset"),
         "statuses": Drawing.Status.choices,
-        "rows": [(label, [counts[status] for status in Drawing.Status.values], sum(counts.values())) for label, counts in table.items()],
+        "rows": [(label, label_name(label), [counts[status] for status in Drawing.Status.values], sum(counts.values())) for label, counts in table.items()],
         "totals": [sum(counts[status] for counts in table.values()) for status in Drawing.Status.values],
         "grand_total": sum(sum(counts.values()) for counts in table.values()),
         "days": [(day, count, round(100 * count / busiest)) for day, count in days],

@@ -13,6 +13,10 @@ PROMPT_POOL = 3
 PROMPT_TOLERANCE = 2
 # Prompts planned ahead, so the page shows the next one at once while a save is in flight.
 PROMPT_PLAN_LENGTH = 10
+# About one prompt in ten asks for something that is not a digit (a letter, a symbol, a
+# doodle): real negatives teach the model what to refuse, which synthetic ones alone did not.
+# The digits are balanced among themselves; this share is kept whatever the counts.
+NOT_A_DIGIT_PROMPT_SHARE = 0.1
 
 # The collect page retries a failed save after these delays (ms), repeating the last one.
 SAVE_RETRY_DELAYS_MS = (1_000, 2_000, 5_000, 10_000, 30_000)

@@ -5,6 +5,12 @@ or S3) and turned into model inputs by `ml.preprocess.preprocess`. Pixels go to 
 files, never a growing list, so memory stays flat however many drawings there are. Each
 output is written next to its destination and renamed into place, and archives carry fixed
 timestamps, so the same rows always give byte-identical files.
+
+Labels are the model's class indexes, the same in every format: 0-9 are the digits and 10 is
+"not a digit" (`collector.labels`). npz and IDX hold the index (y = 10); the PNG folders are
+named by class (`7/`, `not-a-digit/`); ndjson's `word` is the name people read ("7", "not a
+digit"). Every format that has room for it carries the class list, index = label:
+`class_names.npy` in npz, `classes.txt` (one name per line) in the IDX and PNG folders.
 """
 
 import csv
@@ -28,6 +34,7 @@ import numpy as np
 from django.core.files.storage import default_storage
 from PIL import Image
 
+from collector.labels import LABELS, label_name, label_slug
 from collector.models import Drawing
 from ml import constants
 from ml.decode import to_grayscale
@@ -40,6 +47,7 @@ CHUNK_SIZE = 500
 ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)  # The earliest a zip can hold: fixed, so bytes repeat.
 COPY_BUFFER = 1 << 20
 IDX_IMAGES, IDX_LABELS = "images-idx3-ubyte.gz", "labels-idx1-ubyte.gz"
+CLASSES_FILE, CLASS_NAMES_ENTRY = "classes.txt", "class_names.npy"
 MANIFEST_FIELDS = ("id", "label", "path", "source", "status", "created", "width", "height", "sha256", "predicted_label", "model_version")
 SKIPPED_IDS_KEPT = 20
 
@@ -225,6 +233,7 @@ def _write_npz(drawings, target: Path, raw: bool, report: ExportReport, progress
             _add_npy(archive, "x.npy", spool.images_path, np.uint8, shape)
             _add_npy(archive, "y.npy", spool.labels_path, np.uint8, shape[:1])
             _add_npy(archive, "ids.npy", spool.ids_path, np.dtype("<i8"), shape[:1])
+            _add_npy_bytes(archive, CLASS_NAMES_ENTRY, np.array(constants.CLASS_NAMES))
             if not raw:
                 _add_npy_bytes(archive, "preprocessing_version.npy", np.array(constants.PREPROCESSING_VERSION))
 
@@ -255,6 +264,12 @@ def _write_idx(drawings, target: Path, raw: bool, report: ExportReport, progress
         spool, shape = _spool(drawings, Path(folder), raw, report, progress)
         _gzip_idx(target / IDX_IMAGES, spool.images_path, shape)
         _gzip_idx(target / IDX_LABELS, spool.labels_path, shape[:1])
+    _write_classes(target)
+
+
+def _write_classes(folder: Path) -> None:
+    """The class list beside IDX files and PNG folders: line n (from 0) names label n."""
+    (folder / CLASSES_FILE).write_text("".join(f"{label_slug(label)}\n" for label in LABELS), encoding="utf-8")
 
 
 def _gzip_idx(target: Path, source: Path, shape: tuple) -> None:
@@ -267,14 +282,15 @@ def _gzip_idx(target: Path, source: Path, shape: tuple) -> None:
 
 def _write_png(drawings, target: Path, raw: bool, report: ExportReport, progress) -> None:
     target.mkdir()
-    for label in constants.DIGITS:
-        (target / str(label)).mkdir()
+    for label in LABELS:
+        (target / label_slug(label)).mkdir()
+    _write_classes(target)
     decode = (lambda png: png) if raw else _as_uint8(raw=False)
     with open(target / "manifest.csv", "w", newline="") as manifest:
         rows = csv.DictWriter(manifest, fieldnames=MANIFEST_FIELDS, lineterminator="\n")
         rows.writeheader()
         for drawing, image in _decoded(drawings, decode, report, progress):
-            relative = f"{drawing.label}/{drawing.pk:08d}.png"
+            relative = f"{label_slug(drawing.label)}/{drawing.pk:08d}.png"
             (target / relative).write_bytes(image if raw else _png_bytes(image))
             rows.writerow(_manifest_row(drawing, relative))
 
@@ -292,7 +308,11 @@ def _manifest_row(drawing: Drawing, relative: str) -> dict:
 
 
 def _write_ndjson(drawings, target: Path, raw: bool, report: ExportReport, progress) -> None:
-    """Quick, Draw!'s raw format, one drawing per line; drawings without strokes are skipped."""
+    """Quick, Draw!'s raw format, one drawing per line; drawings without strokes are skipped.
+
+    `word` is the label as people read it, as Quick, Draw! names its categories: "7", or
+    "not a digit".
+    """
     with open(target, "w", encoding="utf-8", newline="\n") as out:
         for drawing in drawings.iterator(chunk_size=CHUNK_SIZE):
             if drawing.strokes:
@@ -307,7 +327,7 @@ def _quickdraw_record(drawing: Drawing) -> dict:
     recognized = None if drawing.predicted_label is None else drawing.predicted_label == drawing.label
     return {
         "key_id": str(drawing.pk),
-        "word": str(drawing.label),
+        "word": label_name(drawing.label),
         "timestamp": drawing.created.isoformat(),
         "recognized": recognized,
         "drawing": drawing.strokes,

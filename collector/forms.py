@@ -1,6 +1,6 @@
 from django import forms
 
-from ml.constants import DIGITS
+from collector.labels import LABEL_CHOICES
 
 
 class ReviewDecisionForm(forms.Form):
@@ -10,10 +10,10 @@ class ReviewDecisionForm(forms.Form):
 
     drawing = forms.IntegerField(min_value=1)
     decision = forms.ChoiceField(choices=[(VERIFY, "Label is right"), (REJECT, "Reject"), (RELABEL, "Relabel")])
-    label = forms.TypedChoiceField(choices=[(digit, digit) for digit in DIGITS], coerce=int, required=False, empty_value=None)
+    label = forms.TypedChoiceField(choices=LABEL_CHOICES, coerce=int, required=False, empty_value=None)
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("decision") == self.RELABEL and cleaned.get("label") is None:
-            self.add_error("label", "Choose the digit the drawing shows.")
+            self.add_error("label", "Choose the digit the drawing shows, or not a digit.")
         return cleaned

@@ -1,7 +1,10 @@
 """Bulk import of existing image folders as pending drawings (source "import").
 
 The label comes from the parent folder's name (`7/anything.png`) or from the start of the
-file name (`7_0042.png`, `7-a.png`, `7.png`). Exact duplicates — equal SHA-256 of the
+file name (`7_0042.png`, `7-a.png`, `7.png`). A drawing that is not a digit is named
+`not-a-digit` (`not-a-digit/x.png`, `not-a-digit_0042.png`), as the PNG export names its
+folder, or `10`, its class index (`10/x.png`, `10_0042.png`), as tools that name class
+folders by index do; the word is matched in any case. Exact duplicates — equal SHA-256 of the
 server-encoded PNG, already stored or earlier in the same run — are skipped, as are blank
 or unreadable images; every skip is counted with its reason.
 """
@@ -14,15 +17,18 @@ from pathlib import Path
 
 from collector.exporters import unusable
 from collector.images import encode_png
+from collector.labels import NOT_A_DIGIT_SLUG
 from collector.models import Drawing
 from collector.services import drawing_create
+from ml.constants import NOT_A_DIGIT
 from ml.errors import InputError
 from ml.preprocess import preprocess
 
 LABEL_SOURCES = ("folder", "filename")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".gif")
-FOLDER_LABEL = re.compile(r"([0-9])")
-FILENAME_LABEL = re.compile(r"([0-9])(?:[_\-. ].*)?")
+_LABEL = rf"({re.escape(NOT_A_DIGIT_SLUG)}|{NOT_A_DIGIT}|[0-9])"
+FOLDER_LABEL = re.compile(_LABEL, re.IGNORECASE)
+FILENAME_LABEL = re.compile(rf"{_LABEL}(?:[_\-. ].*)?", re.IGNORECASE)
 
 
 @dataclass
@@ -44,7 +50,9 @@ def image_files(folder: Path) -> list[Path]:
 def label_of(path: Path, label_from: str) -> int | None:
     pattern, name = (FOLDER_LABEL, path.parent.name) if label_from == "folder" else (FILENAME_LABEL, path.stem)
     match = pattern.fullmatch(name)
-    return int(match.group(1)) if match else None
+    if match is None:
+        return None
+    return NOT_A_DIGIT if match.group(1).lower() == NOT_A_DIGIT_SLUG else int(match.group(1))
 
 
 def import_folder(*, files: list[Path], label_from: str, dry_run: bool = False, progress: Callable[[int], object] = lambda n: None) -> ImportReport:

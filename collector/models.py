@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Case, F, FloatField, Q, Value, When
 from django.utils import timezone
 
+from collector.labels import LABEL_CHOICES, LABELS
+
 
 class DrawingQuerySet(models.QuerySet):
     def verified(self):
@@ -49,7 +51,9 @@ class Drawing(models.Model):
         REJECTED = "rejected", "Rejected"
 
     image = models.FileField(upload_to="drawings/", max_length=200, help_text="PNG re-encoded by the server.")
-    label = models.PositiveSmallIntegerField(validators=[MinValueValidator(0), MaxValueValidator(9)])
+    label = models.PositiveSmallIntegerField(
+        choices=LABEL_CHOICES, validators=[MinValueValidator(min(LABELS)), MaxValueValidator(max(LABELS))], help_text="A digit 0-9, or 10: not a digit."
+    )
     strokes = models.JSONField(null=True, blank=True, help_text="Quick, Draw! format: [[[x...], [y...], [t ms...]], ...]")
     source = models.CharField(max_length=16, choices=Source.choices)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
@@ -59,7 +63,9 @@ class Drawing(models.Model):
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64, help_text="SHA-256 of the stored PNG; equal hashes are duplicates.")
-    predicted_label = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The model's most likely class when the drawing was submitted: 10 when "not a digit" was
+    # more likely than any digit (see collector.services.SubmittedPrediction.of).
+    predicted_label = models.PositiveSmallIntegerField(null=True, blank=True, choices=LABEL_CHOICES)
     prediction_confidence = models.FloatField(null=True, blank=True)
     model_version = models.CharField(max_length=100, blank=True, help_text="Tag of the model version that predicted.")
 
@@ -68,8 +74,10 @@ class Drawing(models.Model):
     class Meta:
         ordering = ["-created", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(label__gte=0, label__lte=9), name="drawing_label_is_a_digit"),
-            models.CheckConstraint(condition=Q(predicted_label__isnull=True) | Q(predicted_label__gte=0, predicted_label__lte=9), name="drawing_prediction_is_a_digit"),
+            models.CheckConstraint(condition=Q(label__gte=min(LABELS), label__lte=max(LABELS)), name="drawing_label_is_a_class"),
+            models.CheckConstraint(
+                condition=Q(predicted_label__isnull=True) | Q(predicted_label__gte=min(LABELS), predicted_label__lte=max(LABELS)), name="drawing_prediction_is_a_class"
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "label"]),
@@ -82,7 +90,7 @@ class Drawing(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Drawing {self.pk} ({self.label}, {self.status})"
+        return f"Drawing {self.pk} ({self.get_label_display()}, {self.status})"
 
     @property
     def disagrees(self) -> bool:

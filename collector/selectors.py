@@ -14,20 +14,22 @@ from collector.constants import (
     DATASET_CHART_DAYS,
     DUPLICATE_GROUPS_SHOWN,
     MODEL_VERSIONS_CACHE_SECONDS,
+    NOT_A_DIGIT_PROMPT_SHARE,
     PROMPT_PLAN_LENGTH,
     PROMPT_POOL,
     PROMPT_TOLERANCE,
 )
+from collector.labels import LABELS
 from collector.models import Drawing
-from ml.constants import DIGITS
+from ml.constants import DIGITS, NOT_A_DIGIT
 
 logger = logging.getLogger(__name__)
 
 
 def label_counts() -> dict[int, int]:
-    """Drawings per label, rejected ones left out; every digit is present."""
+    """Drawings per label, rejected ones left out; every label (0-9 and 10, not a digit) is present."""
     rows = Drawing.objects.exclude(status=Drawing.Status.REJECTED).order_by().values_list("label").annotate(count=Count("id"))
-    return {**dict.fromkeys(DIGITS, 0), **dict(rows)}
+    return {**dict.fromkeys(LABELS, 0), **dict(rows)}
 
 
 def recent_label_counts() -> dict[int, int]:
@@ -61,7 +63,7 @@ def count_new_drawing(drawing: Drawing) -> None:
         logger.warning("could not update the cached count of label %s: %s", drawing.label, exc)
 
 
-_COUNT_KEYS = {label: f"collector:label_count:{label}" for label in DIGITS}
+_COUNT_KEYS = {label: f"collector:label_count:{label}" for label in LABELS}
 
 
 def model_versions() -> list[str]:
@@ -71,14 +73,18 @@ def model_versions() -> list[str]:
 
 
 def prompt_plan(counts: dict[int, int], *, length: int = PROMPT_PLAN_LENGTH, rng: random.Random = random) -> list[int]:
-    """The labels to ask for next, each drawn among the PROMPT_POOL least represented.
+    """The labels to ask for next: NOT_A_DIGIT with the chance NOT_A_DIGIT_PROMPT_SHARE, else a
+    digit drawn among the PROMPT_POOL least represented digits.
 
-    Each planned label counts as drawn for the following picks, so a plan spreads over the
-    labels the dataset lacks instead of repeating the rarest one. Ties are broken at random.
+    Each planned digit counts as drawn for the following picks, so a plan spreads over the
+    digits the dataset lacks instead of repeating the rarest one. Ties are broken at random.
     """
-    planned = dict(counts)
+    planned = {digit: counts.get(digit, 0) for digit in DIGITS}
     plan = []
     for _ in range(length):
+        if rng.random() < NOT_A_DIGIT_PROMPT_SHARE:
+            plan.append(NOT_A_DIGIT)
+            continue
         lowest = sorted(planned, key=lambda label: (planned[label], rng.random()))[:PROMPT_POOL]
         label = rng.choice([label for label in lowest if planned[label] <= planned[lowest[0]] + PROMPT_TOLERANCE])
         planned[label] += 1
@@ -94,8 +100,8 @@ def contributor_count(*, user, contributor_key: str) -> int:
 
 
 def label_status_counts() -> dict[int, dict[str, int]]:
-    """{label: {status: count}} for every digit and status."""
-    table = {label: dict.fromkeys(Drawing.Status.values, 0) for label in DIGITS}
+    """{label: {status: count}} for every label (0-9, 10: not a digit) and status."""
+    table = {label: dict.fromkeys(Drawing.Status.values, 0) for label in LABELS}
     for label, status, count in Drawing.objects.order_by().values_list("label", "status").annotate(count=Count("id")):
         table[label][status] = count
     return table

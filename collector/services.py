@@ -15,8 +15,9 @@ from django.utils.module_loading import import_string
 from collector import selectors
 from collector.errors import StorageUnavailable
 from collector.images import encode_png
+from collector.labels import LABELS
 from collector.models import Drawing
-from ml.constants import DIGITS
+from ml.constants import NOT_A_DIGIT
 from ml.decode import to_grayscale
 from ml.preprocess import preprocess
 
@@ -25,11 +26,28 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class SubmittedPrediction:
-    """What the model said about a drawing when it was submitted."""
+    """What the model said about a drawing when it was submitted: its most likely class.
+
+    `digit` is a digit 0-9, or NOT_A_DIGIT (10) when the model found "not a digit" more
+    likely than any digit; `confidence` is that class's probability among all 11.
+    """
 
     digit: int
     confidence: float
     model_version: str
+
+    @classmethod
+    def of(cls, *, digit: int, confidence: float, not_a_digit: float | None, model_version: str) -> "SubmittedPrediction":
+        """The model's opinion from an answer's top digit, its confidence and the "not a digit"
+        probability (None for answers logged before it was recorded: the digit stands).
+
+        A drawing the model rejects because "not a digit" wins is recorded as 10, so the review
+        queue shows a labeled digit the model calls no digit (and the reverse) as a
+        disagreement; one rejected only for a low confidence keeps its top digit.
+        """
+        if not_a_digit is not None and not_a_digit > confidence:
+            return cls(digit=NOT_A_DIGIT, confidence=not_a_digit, model_version=model_version)
+        return cls(digit=digit, confidence=confidence, model_version=model_version)
 
 
 @dataclass(frozen=True)
@@ -151,6 +169,6 @@ def drawings_set_status(*, drawings: QuerySet, status: str) -> int:
 
 def drawings_relabel(*, drawings: QuerySet, label: int) -> int:
     """Give drawings a new label. Whoever relabels has looked, so they become verified."""
-    if label not in DIGITS:
-        raise ValueError(f"A label is a digit 0-9, not {label!r}.")
+    if label not in LABELS:
+        raise ValueError(f"A label is a digit 0-9 or 10 (not a digit), not {label!r}.")
     return drawings.update(label=label, status=Drawing.Status.VERIFIED)

@@ -2,15 +2,21 @@
 
 from collector.constants import MAX_STROKE_POINTS, MAX_STROKE_VALUE
 from collector.errors import InvalidLabel, InvalidStrokes, StrokesTooLarge
-from ml.constants import DIGITS
+from collector.labels import LABELS, NOT_A_DIGIT_SLUG
+from ml.constants import NOT_A_DIGIT
 
 _STROKE_SHAPE = "Each stroke must be [[x...], [y...], [t...]]: three lists of numbers of equal length."
 
 
 def parse_label(value) -> int:
-    """The label as an int 0-9; JSON strings, floats, booleans and null are refused."""
-    if type(value) is not int or value not in DIGITS:
-        raise InvalidLabel("\"label\" must be an integer from 0 to 9, e.g. \"label\": 7.")
+    """The label as an int 0-10: a JSON integer 0-9, or 10 or "not-a-digit" for a drawing that
+    is not a digit. Other strings (even "7"), floats, booleans and null are refused."""
+    if value == NOT_A_DIGIT_SLUG:
+        return NOT_A_DIGIT
+    if type(value) is not int or value not in LABELS:
+        raise InvalidLabel(
+            f"\"label\" must be an integer from 0 to 9, or {NOT_A_DIGIT} or \"{NOT_A_DIGIT_SLUG}\" for a drawing that is not a digit, e.g. \"label\": 7."
+        )
     return value
 
 

@@ -82,6 +82,19 @@ def digit_report(probabilities: np.ndarray, labels: np.ndarray, threshold: float
     }
 
 
+def not_a_digit_report(probabilities: np.ndarray, threshold: float) -> dict:
+    """For inputs labeled "not a digit": how many there are and the share the model rejects
+    (the right answer for them). `rejected` is None without any such input."""
+    count = len(probabilities)
+    return {"count": int(count), "rejected": float(1.0 - accepted(probabilities, threshold).mean()) if count else None}
+
+
+def split_not_a_digit(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Boolean masks (digit rows, "not a digit" rows) of a label array that may hold both."""
+    negatives = np.asarray(labels) == NOT_A_DIGIT
+    return ~negatives, negatives
+
+
 def rejection_report(digit_probabilities: np.ndarray, negative_probabilities: np.ndarray, threshold: float, baseline_acceptance: float = 0.95) -> dict:
     """How well 'not a digit' works, against a plain max-softmax threshold over the digits alone."""
     baseline_digits = _renormalized_digit_confidence(digit_probabilities)

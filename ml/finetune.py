@@ -48,9 +48,19 @@ def weighted_drawings(x: np.ndarray, y: np.ndarray, config: TrainingConfig) -> S
 
 
 def score(model, split: Split, metadata: dict) -> dict:
-    """The digit report of a Keras `model` on `split`, calibrated as its metadata says."""
-    probabilities = evaluate.softmax(logits_of(model, split.x), float(metadata.get("temperature", 1.0)))
-    return evaluate.digit_report(probabilities, split.y, float(metadata["threshold"]))
+    """The digit report of a Keras `model` on `split` (digits only), calibrated as its metadata says."""
+    return evaluate.digit_report(_probabilities(model, split, metadata), split.y, float(metadata["threshold"]))
+
+
+def rejection_score(model, split: Split, metadata: dict) -> dict:
+    """For a split labeled "not a digit": {"count", "accuracy"}, where the right answer, and so
+    the accuracy, is the share the model rejects."""
+    report = evaluate.not_a_digit_report(_probabilities(model, split, metadata), float(metadata["threshold"]))
+    return {"count": report["count"], "accuracy": report["rejected"]}
+
+
+def _probabilities(model, split: Split, metadata: dict) -> np.ndarray:
+    return evaluate.softmax(logits_of(model, split.x), float(metadata.get("temperature", 1.0)))
 
 
 def load_model_bytes(data: bytes):

@@ -20,7 +20,7 @@ class Prediction:
 
     digit: int
     confidence: float
-    probabilities: list  # Ten digit probabilities summing to 1.
+    probabilities: list  # Ten digit probabilities summing to 1: which digit, if it is one.
     top: list  # [{"digit": d, "probability": p}] x TOP_K, most likely first.
     accepted: bool
     not_a_digit: float  # Probability of the "not a digit" class.
@@ -45,14 +45,21 @@ class Predictor:
             rows.append(interpreter.get_tensor(output_index)[0].copy())
         return np.stack(rows) if rows else np.zeros((0, NOT_A_DIGIT + 1), np.float32)
 
+    def scaled_logits(self, batch: np.ndarray) -> np.ndarray:
+        """Logits divided by the calibrated temperature: softmax of a row gives its probabilities."""
+        return self.logits(batch) / self.temperature
+
     def probabilities(self, batch: np.ndarray) -> np.ndarray:
-        logits = self.logits(batch) / self.temperature
-        exp = np.exp(logits - logits.max(axis=1, keepdims=True))
-        return exp / exp.sum(axis=1, keepdims=True)
+        """(N, 11) class probabilities, for evaluation; `predict` answers from the logits."""
+        return _softmax(self.scaled_logits(batch))
 
     def predict(self, model_input: np.ndarray) -> Prediction:
         """Predict one preprocessed image (28, 28, 1)."""
-        return to_prediction(self.probabilities(model_input[np.newaxis])[0], self.threshold)
+        return to_prediction(logits=self.scaled_logits(model_input[np.newaxis])[0], threshold=self.threshold)
+
+    def predictions(self, batch: np.ndarray) -> list[Prediction]:
+        """One Prediction per image of a (N, 28, 28, 1) batch, as `predict` gives them."""
+        return [to_prediction(logits=row, threshold=self.threshold) for row in self.scaled_logits(batch)]
 
     def _interpreter(self) -> tuple:
         """This thread's interpreter with its input and output tensor indices."""
@@ -68,19 +75,32 @@ class Predictor:
         return loaded
 
 
-def to_prediction(probabilities: np.ndarray, threshold: float) -> Prediction:
-    """Turn one row of 11 class probabilities into the API's prediction shape."""
-    digit_probs = probabilities[: len(DIGITS)]
+def to_prediction(*, logits: np.ndarray, threshold: float) -> Prediction:
+    """Turn one row of 11 temperature-scaled logits into the API's prediction shape.
+
+    `confidence` and `not_a_digit` are probabilities among all 11 classes: the acceptance
+    rule compares them. `probabilities` answer "which digit, if it is one": a softmax over the
+    ten digit logits alone. Dividing the 11-class digit probabilities by their sum would say
+    the same in exact arithmetic, but when "not a digit" leads by some 90 nats or more they
+    underflow to zero in float32 and the ten values no longer sum to 1.
+    """
+    logits = np.asarray(logits, dtype=np.float64)
+    classes = _softmax(logits)
+    digit_probs = _softmax(logits[: len(DIGITS)])
     digit = int(digit_probs.argmax())
-    confidence = float(digit_probs[digit])
-    not_a_digit = float(probabilities[NOT_A_DIGIT])
-    normalized = digit_probs / max(float(digit_probs.sum()), 1e-12)
-    order = np.argsort(-normalized)[:TOP_K]
+    confidence = float(classes[digit])
+    not_a_digit = float(classes[NOT_A_DIGIT])
+    order = np.argsort(-digit_probs, kind="stable")[:TOP_K]
     return Prediction(
         digit=digit,
         confidence=confidence,
-        probabilities=[float(p) for p in normalized],
-        top=[{"digit": int(d), "probability": float(normalized[d])} for d in order],
+        probabilities=[float(p) for p in digit_probs],
+        top=[{"digit": int(d), "probability": float(digit_probs[d])} for d in order],
         accepted=bool(confidence >= threshold and confidence > not_a_digit),
         not_a_digit=not_a_digit,
     )
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    exp = np.exp(logits - logits.max(axis=-1, keepdims=True))
+    return exp / exp.sum(axis=-1, keepdims=True)

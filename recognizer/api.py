@@ -31,7 +31,7 @@ def predict(request):
 @api_view
 @rate_limited("feedback")
 def prediction_feedback(request, prediction_id: str):
-    """POST {"correct": bool, "label": 0-9, "image": data URL, "strokes": [...]} -> 201 with the stored drawing."""
+    """POST {"correct": bool, "label": 0-9 or 10 / "not-a-digit", "image": data URL, "strokes": [...]} -> 201 with the stored drawing."""
     _require_post(request)
     key = _prediction_key(prediction_id)
     body = read_json(request)  # JSON only: booleans and numbers, never form text.
@@ -50,12 +50,15 @@ def openapi_json(request):
 
 
 def parse_feedback(body) -> tuple[bool, int | None]:
-    """The feedback's `correct` (a JSON boolean) and `label` (an integer 0-9, or absent)."""
+    """The feedback's `correct` (a JSON boolean) and `label` (see `parse_label`, or absent).
+
+    A "label": null is refused like any other label that is not one: a client that means
+    "no label" leaves the field out.
+    """
     correct = body.get("correct")
     if not isinstance(correct, bool):
         raise ApiError("invalid_correct", "\"correct\" must be true or false.")
-    label = body.get("label")
-    return correct, None if label is None else parse_label(label)
+    return correct, parse_label(body["label"]) if "label" in body else None
 
 
 def _prediction_key(text: str) -> uuid.UUID:

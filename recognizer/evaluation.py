@@ -43,8 +43,10 @@ class LabeledSet:
 class Evaluation:
     version: str
     dataset: str
-    digits: dict  # ml.evaluate.digit_report
-    rejection: dict  # ml.evaluate.rejection_report
+    count: int  # Every image scored, digits and "not a digit".
+    digits: dict  # ml.evaluate.digit_report of the digits
+    rejection: dict | None  # ml.evaluate.rejection_report: the digits against synthetic negatives (None without digits)
+    not_a_digit: dict  # ml.evaluate.not_a_digit_report of the images labeled "not a digit"
     confusion_png: Path
     report_json: Path
 
@@ -110,22 +112,34 @@ def _one(folder: Path, pattern: str) -> Path:
 
 
 def evaluate_version(*, version: ModelVersion, dataset: LabeledSet, output_dir: Path) -> Evaluation:
-    """Score `version` on `dataset`; writes the confusion matrix PNG and a JSON report."""
+    """Score `version` on `dataset`; writes the confusion matrix PNG and a JSON report.
+
+    The digit figures (accuracy, confusion matrix) cover the images labeled 0-9; those
+    labeled "not a digit" (10, e.g. drawings people contributed as such) are reported apart,
+    as the share the model rejects.
+    """
     if not len(dataset.y):
         raise EvaluationError(f"The dataset {dataset.name!r} holds no images.")
-    if dataset.y.min() < 0 or dataset.y.max() > 9:
-        raise EvaluationError(f"The dataset {dataset.name!r} has labels outside 0-9.")
+    if dataset.y.min() < 0 or dataset.y.max() > constants.NOT_A_DIGIT:
+        raise EvaluationError(f"The dataset {dataset.name!r} has labels outside 0-{constants.NOT_A_DIGIT}.")
     predictor = load_predictor(version)
     probabilities = predictor.probabilities(dataset.x)
-    digits = evaluate.digit_report(probabilities, dataset.y, predictor.threshold)
-    negatives = negative_split(REJECTION_NEGATIVES, seed=UNSEEN_NEGATIVE_SEED)
-    rejection = evaluate.rejection_report(probabilities, predictor.probabilities(negatives.x), predictor.threshold)
+    digit_rows, negative_rows = evaluate.split_not_a_digit(dataset.y)
+    digits = evaluate.digit_report(probabilities[digit_rows], dataset.y[digit_rows], predictor.threshold)
+    not_a_digit = evaluate.not_a_digit_report(probabilities[negative_rows], predictor.threshold)
+    rejection = _synthetic_rejection(predictor, probabilities[digit_rows]) if digit_rows.any() else None
     output_dir.mkdir(parents=True, exist_ok=True)
     stem = f"{version.tag}-{dataset.name}"
     confusion_png, report_json = output_dir / f"{stem}-confusion.png", output_dir / f"{stem}.json"
     plot_confusion_matrix(digits["confusion_matrix"], confusion_png, f"{version.tag} on {dataset.name}")
-    report_json.write_text(json.dumps({"version": version.tag, "dataset": dataset.name, "digits": digits, "rejection": rejection}, indent=2, sort_keys=True))
-    return Evaluation(version.tag, dataset.name, digits, rejection, confusion_png, report_json)
+    report = {"version": version.tag, "dataset": dataset.name, "count": len(dataset.y), "digits": digits, "rejection": rejection, "not_a_digit": not_a_digit}
+    report_json.write_text(json.dumps(report, indent=2, sort_keys=True))
+    return Evaluation(version.tag, dataset.name, len(dataset.y), digits, rejection, not_a_digit, confusion_png, report_json)
+
+
+def _synthetic_rejection(predictor: Predictor, digit_probabilities: np.ndarray) -> dict:
+    negatives = negative_split(REJECTION_NEGATIVES, seed=UNSEEN_NEGATIVE_SEED)
+    return evaluate.rejection_report(digit_probabilities, predictor.probabilities(negatives.x), predictor.threshold)
 
 
 def image_paths(paths: list[Path]) -> list[Path]:

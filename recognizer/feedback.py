@@ -22,6 +22,9 @@ _ALREADY_GIVEN = "This prediction already has feedback; each prediction takes on
 def feedback_create(*, prediction_id: uuid.UUID, correct: bool, label: int | None, image, strokes: list | None = None) -> Drawing:
     """Store the drawing (and its strokes, if sent) as a pending, labeled "feedback" Drawing linked to its prediction.
 
+    `correct` is about the predicted digit: "it was not a digit" is `correct=False` with
+    `label=NOT_A_DIGIT`, whatever the answer's `accepted` said.
+
     Raises a `FeedbackError` (unknown prediction, feedback already given, missing or
     contradictory label), `ml.errors.InputError` for an unusable image and
     `collector.errors.StorageUnavailable`; on any error nothing is written.
@@ -47,7 +50,9 @@ def feedback_create(*, prediction_id: uuid.UUID, correct: bool, label: int | Non
             strokes=strokes,
             source=Drawing.Source.FEEDBACK,
             status=Drawing.Status.PENDING,
-            prediction=SubmittedPrediction(digit=prediction.digit, confidence=prediction.confidence, model_version=prediction.model_version.tag),
+            prediction=SubmittedPrediction.of(
+                digit=prediction.digit, confidence=prediction.confidence, not_a_digit=prediction.not_a_digit, model_version=prediction.model_version.tag
+            ),
         )
         Prediction.objects.filter(pk=prediction.pk).update(drawing=drawing)
     return drawing
@@ -59,7 +64,7 @@ def _true_label(prediction: Prediction, *, correct: bool, label: int | None) -> 
             raise LabelConflict(f"\"correct\" is true, so the label is the predicted {prediction.digit}, not {label}.")
         return prediction.digit
     if label is None:
-        raise LabelMissing("When the prediction is wrong, send the right digit as \"label\" (0-9).")
+        raise LabelMissing("When the prediction is wrong, send what was drawn as \"label\": a digit 0-9, or \"not-a-digit\".")
     if label == prediction.digit:
         raise LabelConflict(f"\"correct\" is false, so the label cannot be the predicted {prediction.digit}.")
     return label

@@ -8,6 +8,8 @@ from django.db.models import Count, FloatField, OuterRef, Q, Subquery
 from django.db.models.functions import Cast, Coalesce, NullIf
 from django.utils import timezone
 
+from collector.labels import LABEL_CHOICES
+
 
 class ModelVersionQuerySet(models.QuerySet):
     def active(self):
@@ -85,8 +87,10 @@ class Prediction(models.Model):
     digit = models.PositiveSmallIntegerField()
     confidence = models.FloatField()
     accepted = models.BooleanField()
+    # Null on rows logged before the model's "not a digit" probability was recorded.
+    not_a_digit = models.FloatField(null=True, blank=True, help_text="Probability of \"not a digit\" in the answer.")
     feedback_correct = models.BooleanField(null=True, blank=True)
-    feedback_label = models.PositiveSmallIntegerField(null=True, blank=True)
+    feedback_label = models.PositiveSmallIntegerField(null=True, blank=True, choices=LABEL_CHOICES)
     feedback_at = models.DateTimeField(null=True, blank=True)
     # Indexed below only where set: most predictions never get feedback or a drawing.
     drawing = models.ForeignKey("collector.Drawing", null=True, blank=True, on_delete=models.SET_NULL, related_name="predictions", db_index=False)

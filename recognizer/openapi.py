@@ -3,6 +3,23 @@
 from ml import constants
 
 _DIGIT = {"type": "integer", "minimum": 0, "maximum": 9}
+_NOT_A_DIGIT_SLUG = constants.CLASS_NAMES[constants.NOT_A_DIGIT]
+# A stored label: the model's class index, a digit or 10 for "not a digit".
+_STORED_LABEL = {
+    "type": "integer",
+    "minimum": 0,
+    "maximum": constants.NOT_A_DIGIT,
+    "description": f"0-9: the digit; {constants.NOT_A_DIGIT}: not a digit (a letter, a symbol, a doodle).",
+}
+_LABEL = {
+    "oneOf": [
+        {"type": "integer", "minimum": 0, "maximum": constants.NOT_A_DIGIT},
+        {"type": "string", "enum": [_NOT_A_DIGIT_SLUG]},
+    ],
+    "description": f"What was drawn: an integer 0-9 for a digit, or {constants.NOT_A_DIGIT} (or the string "
+    f"\"{_NOT_A_DIGIT_SLUG}\", the same) for something that is not a digit. Anything else, including \"7\", 7.0, "
+    "true and null, is refused with invalid_label.",
+}
 _PROBABILITY = {"type": "number", "minimum": 0, "maximum": 1}
 _IMAGE = {
     "type": "string",
@@ -41,7 +58,7 @@ _PREDICT = {
         "operationId": "predict",
         "summary": "Predict the digit in an image",
         "description": "Needs no CSRF token or session. Each prediction is logged (id, time, model version, digit, "
-        "confidence, accepted) without the image.",
+        "confidence, accepted, not_a_digit) without the image.",
         "requestBody": {
             "required": True,
             "content": {
@@ -134,18 +151,32 @@ _SCHEMAS = {
     },
     "Prediction": {
         "type": "object",
-        "required": ["digit", "confidence", "probabilities", "top", "accepted", "model_version", "input_image", "prediction_id"],
+        "required": ["digit", "confidence", "probabilities", "top", "accepted", "not_a_digit", "model_version", "input_image", "prediction_id"],
         "properties": {
-            "digit": _DIGIT,
-            "confidence": {**_PROBABILITY, "description": "Probability of `digit` among the ten digits and 'not a digit'; `accepted` compares it with the model's threshold."},
-            "probabilities": {"type": "array", "minItems": 10, "maxItems": 10, "items": _PROBABILITY, "description": "Index = digit; the ten digit probabilities, renormalized to sum to 1."},
+            "digit": {**_DIGIT, "description": "The most likely digit, if the image shows one (whether it does: `accepted`)."},
+            "confidence": {**_PROBABILITY, "description": "Probability of `digit` among all eleven classes (the ten digits and 'not a digit'); `accepted` compares it with the model's threshold."},
+            "probabilities": {
+                "type": "array",
+                "minItems": 10,
+                "maxItems": 10,
+                "items": _PROBABILITY,
+                "description": "Index = digit. Which digit it would be if it is a digit: ten values that always sum to 1, "
+                "a softmax over the digit scores alone, so they stay meaningful when 'not a digit' takes nearly all of "
+                "`not_a_digit`'s probability. They say nothing about whether the image is a digit.",
+            },
             "top": {
                 "type": "array",
                 "minItems": 3,
                 "maxItems": 3,
+                "description": "The three largest of `probabilities`, most likely first; the first is `digit`.",
                 "items": {"type": "object", "required": ["digit", "probability"], "properties": {"digit": _DIGIT, "probability": _PROBABILITY}},
             },
-            "accepted": {"type": "boolean", "description": "False when the model is not sure the image shows a digit."},
+            "accepted": {
+                "type": "boolean",
+                "description": "True when the model says the image shows `digit`: `confidence` reaches the model's threshold and "
+                "beats `not_a_digit`. False means 'not sure': not a digit, or no digit clearly enough.",
+            },
+            "not_a_digit": {**_PROBABILITY, "description": "Probability (among all eleven classes) that the image is not a digit at all: a letter, a symbol, a doodle."},
             "model_version": {"type": "string", "description": "Tag of the model version that answered."},
             "input_image": {"type": "string", "description": "data:image/png;base64 of the 28x28 image the model saw."},
             "prediction_id": {"type": "string", "format": "uuid"},
@@ -155,33 +186,40 @@ _SCHEMAS = {
         "type": "object",
         "required": ["correct", "image"],
         "properties": {
-            "correct": {"type": "boolean"},
-            "label": {**_DIGIT, "description": "The true digit; required when correct is false."},
+            "correct": {"type": "boolean", "description": "Whether the predicted `digit` was right. A drawing that was not a digit is correct: false with label 10 or \"not-a-digit\"."},
+            "label": {**_LABEL, "description": _LABEL["description"] + " Required when correct is false; when correct is true it may repeat the digit, or be left out."},
             "image": _IMAGE,
             "strokes": {**_STROKES, "description": "The strokes of the drawing that was predicted, kept with it."},
         },
     },
     "FeedbackResult": {
         "type": "object",
-        "properties": {"drawing_id": {"type": "integer"}, "label": _DIGIT, "status": {"type": "string", "enum": ["pending"]}},
+        "properties": {"drawing_id": {"type": "integer"}, "label": _STORED_LABEL, "status": {"type": "string", "enum": ["pending"]}},
     },
-    "DrawingBody": {"type": "object", "required": ["image", "label"], "properties": {"image": _IMAGE, "label": _DIGIT, "strokes": _STROKES}},
+    "DrawingBody": {"type": "object", "required": ["image", "label"], "properties": {"image": _IMAGE, "label": _LABEL, "strokes": _STROKES}},
     "DrawingResult": {
         "type": "object",
         "required": ["id", "label", "prediction"],
         "properties": {
             "id": {"type": "integer"},
-            "label": _DIGIT,
+            "label": _STORED_LABEL,
             "prediction": {
                 "nullable": True,
                 "type": "object",
-                "description": "Null when no model was available.",
-                "properties": {"digit": _DIGIT, "confidence": _PROBABILITY, "model_version": {"type": "string"}},
+                "description": "The model's most likely class for the drawing; null when no model was available.",
+                "properties": {
+                    "digit": {
+                        **_STORED_LABEL,
+                        "description": f"The most likely digit, or {constants.NOT_A_DIGIT} when 'not a digit' was more likely than any digit.",
+                    },
+                    "confidence": {**_PROBABILITY, "description": "That class's probability among all eleven."},
+                    "model_version": {"type": "string"},
+                },
             },
             "duplicate": {"type": "boolean", "description": "Another drawing has the same image (stored all the same)."},
-            "counts": {"type": "object", "additionalProperties": {"type": "integer"}, "description": "Drawings per label."},
+            "counts": {"type": "object", "additionalProperties": {"type": "integer"}, "description": "Drawings per label, \"0\"-\"9\" and \"10\" (not a digit)."},
             "contributor_count": {"type": "integer"},
-            "prompts": {"type": "array", "items": _DIGIT},
+            "prompts": {"type": "array", "items": _STORED_LABEL, "description": "The labels to ask for next; 10 asks for something that is not a digit."},
         },
     },
 }

@@ -34,6 +34,7 @@ class PredictionResult:
             "probabilities": self.answer.probabilities,
             "top": self.answer.top,
             "accepted": self.answer.accepted,
+            "not_a_digit": self.answer.not_a_digit,
             "model_version": self.model_version,
             "input_image": png_data_url(self.model_input),
             "prediction_id": str(self.id),
@@ -51,15 +52,15 @@ def prediction_create(*, source) -> PredictionResult:
     loaded = active_model.get()
     answer = loaded.predictor.predict(model_input)
     prediction_id = uuid.uuid4()
-    _log((prediction_id, timezone.now(), loaded.version_id, answer.digit, answer.confidence, answer.accepted))
+    _log((prediction_id, timezone.now(), loaded.version_id, answer.digit, answer.confidence, answer.accepted, answer.not_a_digit))
     return PredictionResult(id=prediction_id, model_version=loaded.tag, answer=answer, model_input=model_input)
 
 
 # The answer columns of a log row, in the order `_log` takes their values; the feedback
 # columns stay NULL until feedback arrives.
-_LOGGED_FIELDS = ("id", "created", "model_version", "digit", "confidence", "accepted")
+_LOGGED_FIELDS = ("id", "created", "model_version", "digit", "confidence", "accepted", "not_a_digit")
 # The id and the time need their field's conversion (SQLite stores a UUID as hex text and a
-# time as naive UTC text); the others are ints, a float and a bool, which every driver takes.
+# time as naive UTC text); the others are ints, floats and a bool, which every driver takes.
 _CONVERTED_FIELDS = ("id", "created")
 
 
@@ -110,7 +111,7 @@ def predict_submission(model_input: np.ndarray) -> SubmittedPrediction | None:
     except ModelUnavailable:
         return None
     answer = loaded.predictor.predict(model_input)
-    return SubmittedPrediction(digit=answer.digit, confidence=answer.confidence, model_version=loaded.tag)
+    return SubmittedPrediction.of(digit=answer.digit, confidence=answer.confidence, not_a_digit=answer.not_a_digit, model_version=loaded.tag)
 
 
 def png_data_url(model_input: np.ndarray) -> str:

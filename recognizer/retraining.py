@@ -1,9 +1,11 @@
 """Retraining: one service shared by the `retrain` command, the admin action and the task worker.
 
 `retrain` trains on MNIST plus the verified drawings (minus a stratified holdout of them),
-scores the active version and the new one on the same MNIST test set and holdout, registers
-the new immutable version and, with `activate="auto"`, activates it only when it is not
-worse on either set. `enqueue_retrain` queues the same work for the background worker.
+those labeled "not a digit" (10) teaching the not-a-digit class, scores the active version
+and the new one on the same MNIST test set and holdout (its digits on accuracy, its
+not-a-digit drawings on the share rejected), registers the new immutable version and, with
+`activate="auto"`, activates it only when it is not worse on any set measured.
+`enqueue_retrain` queues the same work for the background worker.
 """
 
 import contextlib
@@ -24,7 +26,7 @@ from django.utils import timezone
 from collector.exporters import ExportError, ReadTally, model_arrays
 from collector.models import Drawing
 from ml import artifacts as ml_artifacts
-from ml import finetune
+from ml import evaluate, finetune
 from ml.dataset import Split, make_split, mnist_split, stratified_holdout
 from ml.errors import ArtifactError
 from ml.train import train_version, write_version
@@ -37,7 +39,9 @@ HOLDOUT_FRACTION = 0.2
 MIN_HOLDOUT_DRAWINGS = 10  # Below this, every verified drawing goes to training.
 NOT_WORSE_BY = 0.001  # An accuracy drop within 0.1 point counts as "not worse".
 STALE_JOB = dt.timedelta(hours=12)  # An unfinished job older than this no longer blocks new ones.
-SETS = (("mnist_test", "MNIST test"), ("drawings_holdout", "Drawings holdout"))
+SETS = (("mnist_test", "MNIST test"), ("drawings_holdout", "Drawings holdout"), ("not_a_digit_holdout", "Not-a-digit rejected"))
+# Few datasets hold "not a digit" drawings: without them this set is left out of the verdict.
+OPTIONAL_SETS = ("not_a_digit_holdout",)
 
 
 class RetrainError(Exception):
@@ -75,9 +79,10 @@ class RetrainReport:
 
     def table(self) -> list[str]:
         """The before/after comparison as aligned text lines."""
-        lines = [f"{'accuracy':18} {'before':>8} {'after':>8} {'images':>8}"]
+        lines = [f"{'accuracy':20} {'before':>8} {'after':>8} {'images':>8}"]
         for key, name in SETS:
-            lines.append(f"{name:18} {_percent(self.before.get(key)):>8} {_percent(self.after.get(key)):>8} {self.sizes.get(key, 0):>8}")
+            if key not in OPTIONAL_SETS or self.sizes.get(key):
+                lines.append(f"{name:20} {_percent(self.before.get(key)):>8} {_percent(self.after.get(key)):>8} {self.sizes.get(key, 0):>8}")
         return lines + [f"before: {self.base_tag or 'no active version'}; after: {self.version.tag}"]
 
 
@@ -103,7 +108,7 @@ def retrain(*, mode: str = "fine-tune", epochs: int | None = None, mnist_dir=Non
     with _keras_lines_to(progress):
         result = _train(config, drawings.train, base_model if mode == "fine-tune" else None)
     # Training scored the new model on the same MNIST test split (same limit and seed).
-    after = {"mnist_test": result.metadata["metrics"]["mnist_test"], "drawings_holdout": _holdout_score(result.model, result.metadata, drawings.holdout)}
+    after = {"mnist_test": result.metadata["metrics"]["mnist_test"], **_holdout_scores(result.model, result.metadata, drawings.holdout)}
     activated, decision = decide(before, after, activate)
     progress(decision)
     _annotate(result.metadata, mode=mode, base=base, after=after, drawings=drawings, decision=decision)
@@ -116,7 +121,7 @@ def retrain(*, mode: str = "fine-tune", epochs: int | None = None, mnist_dir=Non
         mode=mode,
         before=_accuracies(before),
         after=_accuracies(after),
-        sizes={"mnist_test": len(test), "drawings_holdout": len(drawings.holdout)},
+        sizes={"mnist_test": len(test), **_holdout_sizes(drawings.holdout)},
         activated=activated,
         decision=decision,
         drawings={"train": len(drawings.train), "holdout": len(drawings.holdout), "skipped": sum(drawings.skipped.values())},
@@ -163,7 +168,8 @@ def decide(before: dict, after: dict, activate: str) -> tuple[bool, str]:
     for key, name in SETS:
         old, new = before.get(key), after.get(key)
         if not old or not new:
-            verdicts.append(f"{name}: not measured")
+            if key not in OPTIONAL_SETS:
+                verdicts.append(f"{name}: not measured")
             continue
         drop = round(old["accuracy"] - new["accuracy"], 9)  # 0.9920 - 0.9910 is 0.0010000000000001.
         worse = worse or drop > NOT_WORSE_BY
@@ -185,11 +191,21 @@ def _before(base: ModelVersion, model, test: Split, holdout: Split) -> dict:
 
     Not the report recorded at its training: preprocessing may have changed since.
     """
-    return {"mnist_test": finetune.score(model, test, base.metadata), "drawings_holdout": _holdout_score(model, base.metadata, holdout)}
+    return {"mnist_test": finetune.score(model, test, base.metadata), **_holdout_scores(model, base.metadata, holdout)}
 
 
-def _holdout_score(model, metadata: dict, holdout: Split) -> dict | None:
-    return finetune.score(model, holdout, metadata) if len(holdout) else None
+def _holdout_scores(model, metadata: dict, holdout: Split) -> dict:
+    """The held-out digit drawings scored on their digit, the "not a digit" ones on being rejected."""
+    digits, negatives = evaluate.split_not_a_digit(holdout.y)
+    return {
+        "drawings_holdout": finetune.score(model, holdout.take(digits), metadata) if digits.any() else None,
+        "not_a_digit_holdout": finetune.rejection_score(model, holdout.take(negatives), metadata) if negatives.any() else None,
+    }
+
+
+def _holdout_sizes(holdout: Split) -> dict:
+    digits, negatives = evaluate.split_not_a_digit(holdout.y)
+    return {"drawings_holdout": int(digits.sum()), "not_a_digit_holdout": int(negatives.sum())}
 
 
 def _train(config, drawings: Split, initial_model):
@@ -212,8 +228,9 @@ def _accuracies(scores: dict) -> dict:
 
 def _annotate(metadata: dict, *, mode: str, base, after: dict, drawings: VerifiedDrawings, decision: str) -> None:
     """Record what this version was trained on and how it compared, in its immutable metadata."""
-    if after["drawings_holdout"]:
-        metadata["metrics"]["drawings_holdout"] = after["drawings_holdout"]
+    for key in ("drawings_holdout", "not_a_digit_holdout"):
+        if after[key]:
+            metadata["metrics"][key] = after[key]
     metadata["data_snapshot"] = {
         "verified_drawings": len(drawings.ids),
         "max_drawing_id": max(drawings.ids, default=None),

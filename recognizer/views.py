@@ -1,7 +1,8 @@
 from django.shortcuts import render
 from django.urls import reverse
 
-from ml.constants import DIGITS
+from collector.labels import LABELS, label_name
+from ml.constants import DIGITS, NOT_A_DIGIT
 from ml.preprocess import MIN_INK_EXTENT
 from recognizer.constants import LIVE_PREDICTION_INTERVAL_MS
 
@@ -17,5 +18,8 @@ def home_page(request):
         "predictionIdPlaceholder": PREDICTION_ID_PLACEHOLDER,
         "livePredictionIntervalMs": LIVE_PREDICTION_INTERVAL_MS,
         "minInkExtent": MIN_INK_EXTENT,
+        "labelNames": {label: label_name(label) for label in LABELS},
+        "notADigit": NOT_A_DIGIT,
     }
-    return render(request, "recognizer/home.html", {"config": config, "digits": DIGITS})
+    context = {"config": config, "digits": DIGITS, "labels": [(label, label_name(label)) for label in LABELS], "not_a_digit": NOT_A_DIGIT}
+    return render(request, "recognizer/home.html", context)

@@ -1,5 +1,6 @@
 /*
- * The collect page: prompt a digit, save drawings in the background, never lose one.
+ * The collect page: prompt a digit (now and then something that is not a digit), save drawings
+ * in the background, never lose one.
  *
  * A save clears the canvas and shows the next prompt at once; the drawing waits in a list of
  * pending saves (mirrored in localStorage, so a closed tab resends it on the next visit) until
@@ -14,6 +15,8 @@ const RETRYABLE = (status) => status >= 500 || status === 408 || status === 429;
 
 const root = document.querySelector(".collect");
 const promptDigit = root.querySelector("[data-testid=prompt]");
+const promptAsk = root.querySelector("[data-role=ask]");
+const promptReason = root.querySelector("[data-role=reason]");
 const statusLine = root.querySelector("[data-testid=status]");
 const savesList = root.querySelector("[data-testid=saves]");
 const contributorCount = root.querySelector("[data-testid=contributor-count]");
@@ -25,10 +28,19 @@ let plan = config.prompts;
 let upcoming = plan.slice(1);
 let label = plan[0];
 
-function setLabel(digit) {
-  label = digit;
-  promptDigit.textContent = String(digit);
-  for (const button of labelButtons) button.setAttribute("aria-pressed", String(Number(button.dataset.label) === digit));
+// Label names come from the server (collector.labels): "7", or "not a digit" for label 10.
+const labelName = (value) => config.labelNames[value] ?? String(value);
+// "your 7", "your not-a-digit drawing".
+const yourLabel = (value) => (value === config.notADigit ? "not-a-digit drawing" : labelName(value));
+
+function setLabel(value) {
+  label = value;
+  const notADigit = value === config.notADigit;
+  promptAsk.textContent = notADigit ? "Draw something that is" : "Draw a";
+  promptDigit.textContent = labelName(value);
+  promptReason.hidden = !notADigit;
+  promptAsk.parentElement.classList.toggle("not-a-digit", notADigit);
+  for (const button of labelButtons) button.setAttribute("aria-pressed", String(Number(button.dataset.label) === value));
 }
 
 function nextPrompt() {
@@ -43,7 +55,7 @@ function showStatus(message, kind = "") {
 
 function save() {
   if (pad.isEmpty()) {
-    showStatus("Draw the digit first, then press Enter.", "error");
+    showStatus(label === config.notADigit ? "Draw something first, then press Enter." : "Draw the digit first, then press Enter.", "error");
     return;
   }
   const item = { id: `${Date.now()}-${Math.random().toString(36).slice(2)}`, attempts: 0 };
@@ -63,7 +75,7 @@ function track(item) {
 
 async function send(item) {
   clearTimeout(item.timer);
-  render(item, "sending", `Saving your ${item.body.label}…`);
+  render(item, "sending", `Saving your ${yourLabel(item.body.label)}…`);
   let response;
   try {
     response = await fetch(config.apiUrl, {
@@ -85,13 +97,17 @@ async function send(item) {
 function saved(item, data) {
   pending.delete(item.id);
   remember();
-  const seen = data.prediction ? ` · the model saw a ${data.prediction.digit}` : "";
-  render(item, "saved", `Saved your ${data.label} (#${data.id})${seen}${data.duplicate ? " · same image as an earlier drawing" : ""}`);
+  render(item, "saved", `Saved your ${yourLabel(data.label)} (#${data.id})${modelSaw(data.prediction)}${data.duplicate ? " · same image as an earlier drawing" : ""}`);
   [...savesList.querySelectorAll("li.saved")].slice(config.receiptsShown).forEach((old) => old.remove());
   contributorCount.textContent = String(data.contributor_count);
   showCounts(data.counts);
   plan = data.prompts;
   upcoming = plan.slice();
+}
+
+function modelSaw(prediction) {
+  if (!prediction) return "";
+  return prediction.digit === config.notADigit ? " · the model saw no digit" : ` · the model saw a ${prediction.digit}`;
 }
 
 function retryLater(item, reason) {
@@ -186,6 +202,8 @@ function onKey(event) {
   if (event.ctrlKey || event.metaKey || event.altKey) return;
   if (/^[0-9]$/.test(event.key)) {
     setLabel(Number(event.key));
+  } else if (event.key === "n" || event.key === "N") {
+    setLabel(config.notADigit);
   } else if (event.key === "Enter") {
     event.preventDefault(); // A focused button must not also be clicked.
     if (!event.repeat) save();

@@ -1,6 +1,10 @@
 /*
  * The draw-and-predict page: live predictions while drawing, a final one on pen-up, feedback.
- * URLs and timings come from the page (#draw-config), set by the view.
+ * URLs, timings and label names come from the page (#draw-config), set by the view.
+ *
+ * An answer the model does not accept is put in words ("looks like a letter or a shape, not
+ * a digit", "could be 8 or 3") instead of a digit and percentages: the ten probabilities only
+ * say which digit it would be if it were one, so their bars are dimmed and shown without numbers.
  */
 import { DrawingPad } from "./canvas.js";
 import { bindPenChoice } from "./pen.js";
@@ -15,8 +19,9 @@ const MAX_RETRY_SECONDS = 60;
 
 let inFlight = null; // AbortController of the request whose answer the page waits for
 let liveTimer = null;
-let shown = null; // {id, digit, image, strokes, revision}: the prediction on screen and the drawing it was made from
+let shown = null; // {id, digit, accepted, image, strokes, revision}: the prediction on screen and the drawing it was made from
 let revision = 0; // Counts changes to the drawing: "Right?" is only asked about the drawing on the canvas.
+const labelName = (label) => config.labelNames[label] ?? String(label);
 
 const pad = new DrawingPad(app.querySelector("canvas"), {
   onChange: () => {
@@ -105,14 +110,17 @@ function setStatus(element, text, isError = false) {
 }
 
 function showPrediction(body, drawn) {
-  shown = { id: body.prediction_id, digit: body.digit, ...drawn };
+  shown = { id: body.prediction_id, digit: body.digit, accepted: body.accepted, ...drawn };
   setStatus(part("status"), "");
   resultPanel.classList.remove("stale");
-  digitView.textContent = String(body.digit);
+  resultPanel.classList.toggle("rejected", !body.accepted);
+  digitView.textContent = body.accepted ? String(body.digit) : "?";
   digitView.classList.toggle("unsure", !body.accepted);
   part("unsure").hidden = body.accepted;
-  showBars(body.probabilities, body.digit);
-  part("top3").replaceChildren(...body.top.map(topItem));
+  part("unsure-reason").textContent = body.accepted ? "" : unsureReason(body);
+  part("bars-caption").hidden = body.accepted;
+  showBars(body.probabilities, body.digit, body.accepted);
+  part("top3").replaceChildren(...(body.accepted ? body.top.map(topItem) : []));
   const modelInput = part("model-input");
   modelInput.src = body.input_image;
   modelInput.hidden = false;
@@ -120,11 +128,18 @@ function showPrediction(body, drawn) {
   resetFeedback(false);
 }
 
-function showBars(probabilities, digit) {
+// What the model thinks of a drawing it does not accept as a digit, in a visitor's words.
+function unsureReason(body) {
+  if (body.not_a_digit > body.confidence) return "looks like a letter or a shape, not a digit.";
+  const [first, second] = body.top;
+  return `could be ${first.digit} or ${second.digit}.`;
+}
+
+function showBars(probabilities, digit, withValues = true) {
   for (const bar of part("bars").children) {
     const p = probabilities?.[Number(bar.dataset.digit)] ?? 0;
     bar.querySelector(".bar-fill").style.width = `${(p * 100).toFixed(1)}%`;
-    bar.querySelector(".bar-value").textContent = probabilities ? `${Math.round(p * 100)}%` : "";
+    bar.querySelector(".bar-value").textContent = probabilities && withValues ? `${Math.round(p * 100)}%` : "";
     bar.classList.toggle("top", probabilities !== null && Number(bar.dataset.digit) === digit);
   }
 }
@@ -146,7 +161,9 @@ function reset() {
   shown = null;
   digitView.textContent = "";
   digitView.classList.remove("unsure");
+  resultPanel.classList.remove("rejected");
   part("unsure").hidden = true;
+  part("bars-caption").hidden = true;
   showBars(null, null);
   part("top3").replaceChildren();
   part("model-input").hidden = true;
@@ -156,18 +173,28 @@ function reset() {
   resetFeedback(true);
 }
 
+// An accepted answer asks "Right?" (No opens the picker); an answer the model is not sure of
+// has nothing to say yes to, so it asks what was drawn, the picker open at once.
+const unsureShown = () => shown !== null && !shown.accepted;
+
 function resetFeedback(hide) {
   part("feedback").hidden = hide;
-  part("picker").hidden = true;
+  part("right").hidden = unsureShown();
+  openPicker(unsureShown());
   setStatus(part("feedback-status"), "");
   syncFeedback();
+}
+
+function openPicker(open) {
+  part("picker").hidden = !open;
+  part("picker-question").textContent = unsureShown() ? "What did you draw?" : "No, it was:";
 }
 
 // Answers are taken only while the prediction on screen is of the drawing on the canvas.
 function syncFeedback() {
   const current = shown !== null && shown.revision === revision;
   for (const button of part("feedback").querySelectorAll("button")) button.disabled = !current;
-  if (!current) part("picker").hidden = true;
+  if (!current && shown?.accepted) part("picker").hidden = true;
 }
 
 async function sendFeedback(label) {
@@ -181,7 +208,8 @@ async function sendFeedback(label) {
     const url = config.feedbackUrl.replace(config.predictionIdPlaceholder, target.id);
     const { response, body } = await postJson(url, payload);
     if (response.ok) {
-      setStatus(part("feedback-status"), `Thank you! Kept as a ${body.label} for review.`);
+      const kept = body.label === config.notADigit ? labelName(body.label) : `a ${labelName(body.label)}`;
+      setStatus(part("feedback-status"), `Thank you! Kept as ${kept} for review.`);
       part("picker").hidden = true;
       return;
     }
@@ -197,7 +225,7 @@ app.addEventListener("click", (event) => {
   if (!button) return;
   if (button.dataset.action) runAction(button.dataset.action);
   else if (button.dataset.answer === "yes") sendFeedback(null);
-  else if (button.dataset.answer === "no") part("picker").hidden = false;
+  else if (button.dataset.answer === "no") openPicker(true);
   else if (button.dataset.label) sendFeedback(Number(button.dataset.label));
 });
 

@@ -34,6 +34,11 @@ def predict_seven(model_input) -> SubmittedPrediction:
     return SEVEN_PREDICTION
 
 
+def predict_not_a_digit(model_input) -> SubmittedPrediction:
+    """A stand-in predictor for which "not a digit" beats every digit."""
+    return SubmittedPrediction.of(digit=3, confidence=0.02, not_a_digit=0.97, model_version="test-v1")
+
+
 def predict_nothing(model_input) -> None:
     return None
 

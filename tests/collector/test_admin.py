@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from collector.models import Drawing
+from ml.constants import NOT_A_DIGIT
 from tests.collector.builders import drawing, rows, strokes
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +62,36 @@ def test_bulk_relabel_sets_the_label_and_verifies(admin_client):
     assert set(Drawing.objects.filter(label=3).values_list("status", flat=True)) == {"verified"}
 
 
+def test_bulk_relabel_as_not_a_digit_sets_label_10_and_verifies(admin_client):
+    chosen, other = drawing(label=1), drawing(label=5)
+    page = admin_client.get(CHANGELIST).content.decode()
+    assert '<option value="relabel_as_not_a_digit">Relabel as not a digit (and verify)</option>' in page
+    assert page.index("Relabel as 9 (and verify)") < page.index("Relabel as not a digit (and verify)")
+    response = admin_client.post(CHANGELIST, {"action": "relabel_as_not_a_digit", "_selected_action": [chosen.pk]}, follow=True)
+    assert "1 drawing(s) relabeled as not a digit and verified." in response.content.decode()
+    assert dict(Drawing.objects.values_list("pk", "label")) == {chosen.pk: NOT_A_DIGIT, other.pk: 5}
+    chosen.refresh_from_db()
+    assert chosen.status == "verified"
+
+
+def test_the_changelist_names_label_10_not_a_digit(admin_client):
+    drawing(label=NOT_A_DIGIT, prediction=(7, 0.9))
+    drawing(label=7, prediction=(NOT_A_DIGIT, 0.8))
+    html = admin_client.get(CHANGELIST).content.decode()
+    assert '<td class="field-label">not a digit</td>' in html
+    assert "not a digit ≠ label" in html
+    assert ">10<" not in html
+
+
+def test_the_label_filter_offers_not_a_digit(admin_client):
+    wanted, _ = drawing(label=NOT_A_DIGIT), drawing(label=1)
+    html = admin_client.get(CHANGELIST).content.decode()
+    assert 'href="?label=10"' in html and ">not a digit</a>" in html
+    response = admin_client.get(CHANGELIST, {"label": "10"})
+    assert list(response.context["cl"].result_list) == [wanted]
+    assert len(admin_client.get(CHANGELIST, {"label": "11"}).context["cl"].result_list) == 2  # Not a label: no filter.
+
+
 def test_search_finds_a_drawing_by_id_or_sha256(admin_client):
     wanted, _ = drawing(digit="1", label=1), drawing(digit="4", label=4)
     for term in (str(wanted.pk), wanted.sha256, wanted.sha256.upper()):
@@ -112,6 +143,24 @@ def test_a_review_decision_relabels_and_leaves_the_queue(admin_client):
     assert listed_ids(response) == []
 
 
+def test_the_review_queue_names_not_a_digit_and_relabels_to_it(admin_client):
+    called_no_digit = drawing(label=4, prediction=(NOT_A_DIGIT, 0.97))
+    html = admin_client.get(REVIEW).content.decode()
+    assert '<td class="verdict disagree">not a digit</td>' in html
+    assert 'name="label" value="10"><button type="submit" class="button default">Relabel as not a digit</button>' in html
+    admin_client.post(REVIEW, {"drawing": called_no_digit.pk, "decision": "relabel", "label": 10})
+    called_no_digit.refresh_from_db()
+    assert (called_no_digit.label, called_no_digit.status) == (NOT_A_DIGIT, "verified")
+
+
+def test_a_review_relabel_outside_the_labels_changes_nothing(admin_client):
+    mislabeled = drawing(label=1, prediction=(7, 0.99))
+    response = admin_client.post(REVIEW, {"drawing": mislabeled.pk, "decision": "relabel", "label": 11}, follow=True)
+    assert "Nothing changed" in response.content.decode()
+    mislabeled.refresh_from_db()
+    assert (mislabeled.label, mislabeled.status) == (1, "pending")
+
+
 def test_a_malformed_review_decision_changes_nothing_and_says_why(admin_client):
     mislabeled = drawing(label=1, prediction=(7, 0.99))
     response = admin_client.post(REVIEW, {"drawing": mislabeled.pk, "decision": "relabel"}, follow=True)
@@ -126,9 +175,20 @@ def test_the_dataset_page_counts_labels_by_status_and_lists_duplicates(admin_cli
     response = admin_client.get(DATASET)
     html = response.content.decode()
     assert response.status_code == 200
-    assert response.context["rows"][3] == (3, [0, 2, 1], 3)
+    assert response.context["rows"][3] == (3, "3", [0, 2, 1], 3)
     assert f"?q={'d' * 64}" in html
     assert html.count('class="day"') == 30
+
+
+def test_the_dataset_page_counts_not_a_digit_drawings(admin_client):
+    rows(2, label=NOT_A_DIGIT, status=Drawing.Status.VERIFIED)
+    rows(1, label=NOT_A_DIGIT)
+    response = admin_client.get(DATASET)
+    html = response.content.decode()
+    assert response.context["rows"][NOT_A_DIGIT] == (NOT_A_DIGIT, "not a digit", [1, 2, 0], 3)
+    assert '?label=10">not a digit</a>' in html
+    assert response.context["grand_total"] == 3
+    assert sum(count for _, count, _ in response.context["days"]) == 3  # The chart counts them too.
 
 
 @pytest.mark.parametrize("url", [CHANGELIST, REVIEW, DATASET])

@@ -6,8 +6,9 @@ import pytest
 from django.utils import timezone
 
 from collector import selectors
-from collector.constants import PROMPT_POOL, PROMPT_TOLERANCE
+from collector.constants import NOT_A_DIGIT_PROMPT_SHARE, PROMPT_POOL, PROMPT_TOLERANCE
 from collector.models import Drawing
+from ml.constants import NOT_A_DIGIT
 from tests.collector.builders import drawing, rows
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +19,14 @@ def test_label_counts_cover_every_digit_in_one_query(django_assert_num_queries):
     rows(1, label=9)
     with django_assert_num_queries(1):
         counts = selectors.label_counts()
-    assert counts == {**dict.fromkeys(range(10), 0), 3: 2, 9: 1}
+    assert counts == {**dict.fromkeys(range(11), 0), 3: 2, 9: 1}
+
+
+def test_label_counts_include_not_a_digit():
+    rows(3, label=NOT_A_DIGIT)
+    rows(1, label=NOT_A_DIGIT, status=Drawing.Status.REJECTED)
+    assert selectors.label_counts()[NOT_A_DIGIT] == 3
+    assert selectors.label_status_counts()[NOT_A_DIGIT] == {"pending": 3, "verified": 0, "rejected": 1}
 
 
 def test_label_counts_leave_rejected_drawings_out():
@@ -28,7 +36,8 @@ def test_label_counts_leave_rejected_drawings_out():
 
 
 def first_prompts(counts: dict) -> set[int]:
-    return {selectors.prompt_plan(counts, length=1, rng=random.Random(seed))[0] for seed in range(200)}
+    """The digits a one-prompt plan asks for, over many seeds (not-a-digit prompts left out)."""
+    return {selectors.prompt_plan(counts, length=1, rng=random.Random(seed))[0] for seed in range(200)} - {NOT_A_DIGIT}
 
 
 def test_recent_label_counts_reuse_one_aggregate_for_a_few_seconds(django_assert_num_queries):
@@ -76,9 +85,33 @@ def test_labels_well_above_the_rarest_are_not_prompted():
 
 def test_a_prompt_plan_spreads_over_the_lacking_labels():
     counts = {label: 100 for label in range(10)} | {0: 0, 5: 0}
-    plan = selectors.prompt_plan(counts, length=20, rng=random.Random(1))
+    plan = [label for label in selectors.prompt_plan(counts, length=20, rng=random.Random(1)) if label != NOT_A_DIGIT]
     assert sorted(set(plan)) == [0, 5]
     assert abs(plan.count(0) - plan.count(5)) <= 1
+
+
+def test_about_one_prompt_in_ten_asks_for_something_that_is_not_a_digit():
+    assert NOT_A_DIGIT_PROMPT_SHARE == 0.1
+    counts = dict.fromkeys(range(11), 0)
+    plans = [selectors.prompt_plan(counts, rng=random.Random(seed)) for seed in range(400)]
+    prompts = [label for plan in plans for label in plan]
+    assert len(prompts) == 4000
+    assert prompts.count(NOT_A_DIGIT) / len(prompts) == pytest.approx(NOT_A_DIGIT_PROMPT_SHARE, abs=0.015)
+    first = [plan[0] for plan in plans]  # The page shows the first prompt of each fresh plan.
+    assert first.count(NOT_A_DIGIT) / len(first) == pytest.approx(NOT_A_DIGIT_PROMPT_SHARE, abs=0.05)
+
+
+def test_the_not_a_digit_share_holds_however_many_not_a_digit_drawings_there_are():
+    for not_a_digit_count in (0, 10_000):
+        counts = {**dict.fromkeys(range(10), 50), NOT_A_DIGIT: not_a_digit_count}
+        prompts = [label for seed in range(200) for label in selectors.prompt_plan(counts, rng=random.Random(seed))]
+        assert prompts.count(NOT_A_DIGIT) / len(prompts) == pytest.approx(NOT_A_DIGIT_PROMPT_SHARE, abs=0.02)
+        assert set(prompts) == set(range(11))  # The digits stay balanced among themselves.
+
+
+def test_a_seeded_plan_repeats():
+    counts = dict.fromkeys(range(11), 0)
+    assert selectors.prompt_plan(counts, rng=random.Random(7)) == selectors.prompt_plan(counts, rng=random.Random(7))
 
 
 def test_contributor_count_is_per_session_key_or_per_user(django_user_model):

@@ -2,13 +2,14 @@ import json
 from unittest import mock
 
 import pytest
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 
 from collector import services
 from collector.images import encode_png
 from collector.models import Drawing
+from ml.constants import NOT_A_DIGIT
 from ml.errors import BlankImage
-from tests.collector.builders import blank_url, digit_url, drawing, local_objects
+from tests.collector.builders import blank_url, digit_url, drawing, local_objects, rows
 from tests.support.s3 import BUCKET
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +58,36 @@ def test_relabeling_sets_the_label_and_verifies():
     assert (mislabeled.label, mislabeled.status) == (7, "verified")
 
 
-@pytest.mark.parametrize(("service", "argument"), [(services.drawings_set_status, {"status": "lost"}), (services.drawings_relabel, {"label": 10})])
+def test_relabeling_as_not_a_digit_sets_label_10():
+    mislabeled = drawing(label=1)
+    assert services.drawings_relabel(drawings=Drawing.objects.filter(pk=mislabeled.pk), label=NOT_A_DIGIT) == 1
+    mislabeled.refresh_from_db()
+    assert (mislabeled.label, mislabeled.status, mislabeled.get_label_display()) == (10, "verified", "not a digit")
+
+
+@pytest.mark.parametrize("field", ["label", "predicted_label"])
+def test_the_database_takes_labels_0_to_10_and_refuses_11(field):
+    rows(1, **{field: NOT_A_DIGIT})
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Drawing.objects.update(**{field: 11})
+    assert getattr(Drawing.objects.get(), field) == NOT_A_DIGIT
+
+
+@pytest.mark.parametrize(
+    ("digit", "confidence", "not_a_digit", "recorded"),
+    [
+        (3, 0.9, 0.05, (3, 0.9)),  # Accepted: the digit.
+        (3, 0.3, 0.1, (3, 0.3)),  # Rejected for a low confidence: still the top digit.
+        (3, 0.02, 0.97, (NOT_A_DIGIT, 0.97)),  # Rejected because "not a digit" wins: 10.
+        (3, 0.4, None, (3, 0.4)),  # Logged before "not a digit" was recorded: the digit stands.
+    ],
+)
+def test_the_models_opinion_is_its_most_likely_class(digit, confidence, not_a_digit, recorded):
+    opinion = services.SubmittedPrediction.of(digit=digit, confidence=confidence, not_a_digit=not_a_digit, model_version="v")
+    assert (opinion.digit, opinion.confidence, opinion.model_version) == (*recorded, "v")
+
+
+@pytest.mark.parametrize(("service", "argument"), [(services.drawings_set_status, {"status": "lost"}), (services.drawings_relabel, {"label": 11}), (services.drawings_relabel, {"label": "not-a-digit"})])
 def test_curation_refuses_unknown_values(service, argument):
     with pytest.raises(ValueError):
         service(drawings=Drawing.objects.all(), **argument)

@@ -5,6 +5,7 @@ from hypothesis import strategies as st
 from collector.constants import MAX_STROKE_POINTS
 from collector.errors import InvalidLabel, InvalidStrokes, StrokesTooLarge
 from collector.validation import parse_label, parse_strokes
+from ml.constants import NOT_A_DIGIT
 from tests.collector.builders import strokes
 
 
@@ -13,11 +14,19 @@ def test_digits_are_labels(label):
     assert parse_label(label) == label
 
 
-@pytest.mark.parametrize("label", [-1, 10, "7", 7.5, 7.0, None, True, False, [7], {"digit": 7}, 10**100])
-def test_anything_but_an_int_digit_is_refused(label):
+@pytest.mark.parametrize("label", [10, "not-a-digit"])
+def test_ten_and_its_name_label_a_drawing_that_is_not_a_digit(label):
+    assert parse_label(label) == NOT_A_DIGIT == 10
+
+
+@pytest.mark.parametrize(
+    "label", [-1, 11, "7", "10", "ten", "Not-A-Digit", "not a digit", 7.5, 7.0, 3.0, 10.0, None, True, False, [7], {"digit": 7}, 10**100]
+)
+def test_anything_but_an_int_label_or_not_a_digit_is_refused(label):
     with pytest.raises(InvalidLabel) as error:
         parse_label(label)
     assert error.value.code == "invalid_label" and error.value.status == 400
+    assert "0 to 9" in str(error.value) and '10 or "not-a-digit"' in str(error.value)
 
 
 def test_absent_strokes_are_none():

@@ -9,6 +9,7 @@ from PIL import Image
 
 from collector.constants import MAX_STROKE_POINTS
 from collector.models import Drawing
+from ml.constants import NOT_A_DIGIT
 from tests.collector.builders import blank_url, digit_url, drawing, local_objects, strokes
 
 pytestmark = pytest.mark.django_db
@@ -55,9 +56,9 @@ def test_strokes_are_optional(client):
 def test_the_answer_carries_counts_the_contributor_count_and_next_prompts(client):
     drawing(label=3)
     body = post(client, {"image": digit_url(), "label": 7}).json()
-    assert body["counts"] == {str(d): (1 if d in (3, 7) else 0) for d in range(10)}
+    assert body["counts"] == {str(d): (1 if d in (3, 7) else 0) for d in range(11)}
     assert body["contributor_count"] == 1
-    assert len(body["prompts"]) >= 1 and set(body["prompts"]) <= set(range(10))
+    assert len(body["prompts"]) >= 1 and set(body["prompts"]) <= set(range(11))
 
 
 def test_the_same_image_twice_is_stored_and_flagged_duplicate(client):
@@ -98,8 +99,16 @@ SVG = base64.b64encode(b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1
 
 BAD_BODIES = [
     ({"image": digit_url(), "label": -1}, 400, "invalid_label"),
-    ({"image": digit_url(), "label": 10}, 400, "invalid_label"),
+    ({"image": digit_url(), "label": 11}, 400, "invalid_label"),
     ({"image": digit_url(), "label": "7"}, 400, "invalid_label"),
+    ({"image": digit_url(), "label": "10"}, 400, "invalid_label"),
+    ({"image": digit_url(), "label": "ten"}, 400, "invalid_label"),
+    ({"image": digit_url(), "label": "Not-A-Digit"}, 400, "invalid_label"),
+    ({"image": digit_url(), "label": "not a digit"}, 400, "invalid_label"),
+    ({"image": digit_url(), "label": 10.0}, 400, "invalid_label"),
+    ({"image": digit_url(), "label": 3.0}, 400, "invalid_label"),
+    ({"image": digit_url(), "label": False}, 400, "invalid_label"),
+    ({"image": digit_url(), "label": [10]}, 400, "invalid_label"),
     ({"image": digit_url(), "label": 7.5}, 400, "invalid_label"),
     ({"image": digit_url(), "label": 7.0}, 400, "invalid_label"),
     ({"image": digit_url(), "label": None}, 400, "invalid_label"),
@@ -193,6 +202,31 @@ def test_database_failure_after_upload_answers_503_and_leaves_no_object(client, 
     assert local_objects(own_media) == []
 
 
+@pytest.mark.parametrize("label", [10, "not-a-digit"])
+def test_a_drawing_that_is_not_a_digit_is_stored_with_label_10(client, label):
+    response = post(client, {"image": digit_url("4"), "label": label, "strokes": strokes()})
+    assert response.status_code == 201
+    body = response.json()
+    stored = Drawing.objects.get(pk=body["id"])
+    assert (stored.label, stored.source, stored.status) == (NOT_A_DIGIT, "collect", "pending")
+    assert body["label"] == NOT_A_DIGIT and body["counts"]["10"] == 1
+
+
+def test_the_models_not_a_digit_opinion_is_stored_and_returned_as_10(client, settings):
+    settings.DRAWING_PREDICTOR = "tests.collector.builders.predict_not_a_digit"
+    body = post(client, {"image": digit_url("4"), "label": 4}).json()
+    stored = Drawing.objects.get(pk=body["id"])
+    assert (stored.predicted_label, stored.prediction_confidence) == (NOT_A_DIGIT, 0.97)
+    assert body["prediction"] == {"digit": NOT_A_DIGIT, "confidence": 0.97, "model_version": "test-v1"}
+    assert stored.disagrees  # Labeled 4, called no digit: the review queue lists it.
+
+
+def test_a_bad_label_names_the_allowed_values(client, own_media):
+    response = post(client, {"image": digit_url(), "label": "ten"})
+    assert response.json()["error"]["message"] == '"label" must be an integer from 0 to 9, or 10 or "not-a-digit" for a drawing that is not a digit, e.g. "label": 7.'
+    assert not Drawing.objects.exists() and local_objects(own_media) == []
+
+
 def page_config(response) -> dict:
     return json.loads(response.content.decode().split('id="collect-config" type="application/json">')[1].split("</script>")[0])
 
@@ -210,8 +244,8 @@ def test_the_collect_page_prompts_a_label_the_dataset_lacks(client):
     for label in set(range(10)) - set(lacking):
         drawing(label=label)
     config = page_config(client.get("/collect/"))
-    assert config["prompts"][0] in lacking
-    assert config["counts"] == {str(d): (0 if d in lacking else 1) for d in range(10)}
+    assert [label for label in config["prompts"] if label != NOT_A_DIGIT][0] in lacking
+    assert config["counts"] == {**{str(d): (0 if d in lacking else 1) for d in range(10)}, "10": 0}
 
 
 def test_the_collect_page_starts_a_session_for_the_contributor_key(client):
@@ -236,3 +270,28 @@ def test_drawings_api_rate_limits_each_client(client, settings):
     statuses = [client.post("/api/drawings", data="{}", content_type="application/json").status_code for _ in range(3)]
     assert statuses[:2] == [400, 400]
     assert statuses[2] == 429
+
+
+def test_the_collect_page_offers_not_a_digit_and_counts_it(client):
+    drawing(label=NOT_A_DIGIT)
+    response = client.get("/collect/")
+    html = response.content.decode()
+    config = page_config(response)
+    assert config["counts"]["10"] == 1 and config["labelNames"]["10"] == "not a digit" and config["notADigit"] == NOT_A_DIGIT
+    assert '<button type="button" data-label="10" class="not-a-digit" aria-keyshortcuts="N"' in html
+    assert '<li data-label="10"><span class="count-digit">not a digit</span>' in html
+
+
+def test_a_not_a_digit_prompt_says_what_to_draw_and_why(client, monkeypatch):
+    monkeypatch.setattr("collector.selectors.NOT_A_DIGIT_PROMPT_SHARE", 1.0)
+    response = client.get("/collect/")
+    html = response.content.decode()
+    assert set(page_config(response)["prompts"]) == {NOT_A_DIGIT}
+    assert '<span data-role="ask">Draw something that is</span> <span class="prompt-digit" data-testid="prompt">not a digit</span>' in html
+    assert '<p class="prompt-reason" data-role="reason">A letter, a symbol or a doodle: it teaches the model what to refuse.</p>' in html
+
+
+def test_a_digit_prompt_hides_the_not_a_digit_reason(client, monkeypatch):
+    monkeypatch.setattr("collector.selectors.NOT_A_DIGIT_PROMPT_SHARE", 0.0)
+    html = client.get("/collect/").content.decode()
+    assert '<span data-role="ask">Draw a</span>' in html and 'data-role="reason" hidden>' in html

@@ -2,11 +2,13 @@ import io
 import json
 import re
 
+import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 
+from ml.constants import PREPROCESSING_VERSION
 from recognizer.serving import active_model
-from tests.commands.builders import copied_version, stored_drawing
+from tests.commands.builders import copied_version, stored_drawing, stored_not_a_digit
 from tests.commands.conftest import MNIST_SAMPLE
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +52,33 @@ def test_scores_an_exported_dataset(tmp_path, fmt, name):
     assert report_of(out)["digits"]["confusion_matrix"] == report_of(drawings)["digits"]["confusion_matrix"]
 
 
+def test_drawings_labeled_not_a_digit_are_reported_as_a_rejection_figure(tmp_path):
+    stored_drawing("7"), stored_drawing("1"), stored_not_a_digit(width=12), stored_not_a_digit(width=20)
+    out = evaluate("--dataset", "drawings", "--output-dir", str(tmp_path))
+    report = report_of(out)
+    assert out.startswith(f"{active_model.get().tag} on drawings (4 images)")
+    assert report["count"] == 4 and report["digits"]["count"] == 2
+    assert sum(map(sum, report["digits"]["confusion_matrix"])) == 2 and len(report["digits"]["confusion_matrix"]) == 10
+    assert report["not_a_digit"]["count"] == 2 and report["not_a_digit"]["rejected"] in (0.0, 0.5, 1.0)
+    assert f"labeled not a digit: 2, rejected {report['not_a_digit']['rejected']:.2%}" in out
+    assert "digits: 2, accuracy" in out
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("npz", "export.npz"), ("idx", "export")])
+def test_an_export_with_not_a_digit_drawings_is_scored(tmp_path, fmt, name):
+    stored_drawing("7"), stored_not_a_digit()
+    call_command("export_dataset", "--output", str(tmp_path / name), "--format", fmt, stdout=io.StringIO(), stderr=io.StringIO())
+    report = report_of(evaluate("--dataset", str(tmp_path / name), "--output-dir", str(tmp_path / "eval")))
+    assert (report["digits"]["count"], report["not_a_digit"]["count"]) == (1, 1)
+
+
+def test_a_set_of_only_not_a_digit_drawings_has_no_digit_figures(tmp_path):
+    stored_not_a_digit()
+    out = evaluate("--dataset", "drawings", "--output-dir", str(tmp_path))
+    assert "labeled not a digit: 1" in out and "no images labeled 0-9: no digit figures" in out
+    assert report_of(out)["rejection"] is None
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -62,6 +91,13 @@ def test_scores_an_exported_dataset(tmp_path, fmt, name):
 def test_bad_arguments_raise_command_error(tmp_path, args, message):
     with pytest.raises(CommandError, match=message):
         evaluate(*args, "--output-dir", str(tmp_path))
+
+
+def test_labels_beyond_not_a_digit_are_refused(tmp_path):
+    model_inputs = {"x": np.zeros((2, 28, 28), np.uint8), "preprocessing_version": np.array(PREPROCESSING_VERSION)}
+    np.savez(tmp_path / "odd.npz", y=np.array([3, 11], np.uint8), **model_inputs)
+    with pytest.raises(CommandError, match="labels outside 0-10"):
+        evaluate("--dataset", str(tmp_path / "odd.npz"), "--output-dir", str(tmp_path))
 
 
 def test_a_file_that_is_not_a_dataset_is_refused(tmp_path):

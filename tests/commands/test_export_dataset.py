@@ -1,4 +1,5 @@
 import io
+import json
 
 import numpy as np
 import pytest
@@ -7,8 +8,8 @@ from django.core.files.storage import default_storage
 
 from collector.models import Drawing
 from collector.services import drawing_create
-from ml import mnist
-from tests.commands.builders import stored_drawing, stroke_list
+from ml import constants, mnist
+from tests.commands.builders import stored_drawing, stored_not_a_digit, stroke_list
 from tests.ml.drawings import draw_digit, encode
 
 pytestmark = pytest.mark.django_db
@@ -73,7 +74,7 @@ def test_png_export_has_a_folder_per_label_and_a_manifest(tmp_path):
     manifest = (tmp_path / "png" / "manifest.csv").read_text().splitlines()
     assert manifest[0].startswith("id,label,path")
     assert manifest[1].startswith(f"{seven.pk},7,7/{seven.pk:08d}.png,collect,verified")
-    assert sorted(p.name for p in (tmp_path / "png").iterdir()) == [*map(str, range(10)), "manifest.csv"]
+    assert sorted(p.name for p in (tmp_path / "png").iterdir()) == [*map(str, range(10)), "classes.txt", "manifest.csv", "not-a-digit"]
     assert (tmp_path / "png" / "7" / f"{seven.pk:08d}.png").read_bytes()[:4] == b"\x89PNG"
 
 
@@ -91,6 +92,49 @@ def test_ndjson_is_quickdraw_style_and_skips_drawings_without_strokes(tmp_path):
     lines = (tmp_path / "d.ndjson").read_text().splitlines()
     assert lines == [f'{{"drawing":{stroke_list()},"key_id":"{with_strokes.pk}","recognized":null,"timestamp":"{with_strokes.created.isoformat()}","word":"7"}}'.replace(" ", "")]
     assert "Skipped 1: no strokes recorded." in out
+
+
+CLASS_LIST = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "not-a-digit"]
+
+
+def test_npz_holds_not_a_digit_as_label_10_with_the_class_list(tmp_path):
+    seven, other = stored_drawing("7"), stored_not_a_digit()
+    out = export("--output", str(tmp_path / "d.npz"), "--format", "npz")
+    data = np.load(tmp_path / "d.npz", allow_pickle=False)
+    assert data["y"].tolist() == [7, 10] and data["ids"].tolist() == [seven.pk, other.pk]
+    assert data["class_names"].tolist() == CLASS_LIST == list(constants.CLASS_NAMES)
+    assert data["x"][1].max() == 255
+    assert "  7: 1\n  not a digit: 1\n" in out
+
+
+def test_raw_npz_carries_the_class_list_too(tmp_path):
+    stored_not_a_digit()
+    export("--output", str(tmp_path / "d.npz"), "--format", "npz", "--raw")
+    data = np.load(tmp_path / "d.npz", allow_pickle=False)
+    assert data["y"].tolist() == [10] and data["class_names"].tolist() == CLASS_LIST
+
+
+def test_idx_holds_not_a_digit_as_label_10_with_the_class_list(tmp_path):
+    stored_not_a_digit(), stored_drawing("0")
+    export("--output", str(tmp_path / "idx"), "--format", "idx")
+    assert mnist.read_idx(tmp_path / "idx" / "labels-idx1-ubyte.gz").tolist() == [10, 0]
+    assert mnist.read_idx(tmp_path / "idx" / "images-idx3-ubyte.gz").shape == (2, 28, 28)
+    assert (tmp_path / "idx" / "classes.txt").read_text().splitlines() == CLASS_LIST
+
+
+def test_png_export_puts_not_a_digit_in_its_own_folder(tmp_path):
+    other = stored_not_a_digit()
+    export("--output", str(tmp_path / "png"), "--format", "png")
+    assert [p.name for p in (tmp_path / "png" / "not-a-digit").iterdir()] == [f"{other.pk:08d}.png"]
+    assert (tmp_path / "png" / "manifest.csv").read_text().splitlines()[1].startswith(f"{other.pk},10,not-a-digit/{other.pk:08d}.png,")
+    assert (tmp_path / "png" / "classes.txt").read_text().splitlines() == CLASS_LIST
+
+
+def test_ndjson_names_not_a_digit_in_words_as_it_names_digits(tmp_path):
+    seven, other = stored_drawing("7", strokes=stroke_list()), stored_not_a_digit(strokes=stroke_list())
+    export("--output", str(tmp_path / "d.ndjson"), "--format", "ndjson")
+    records = [json.loads(line) for line in (tmp_path / "d.ndjson").read_text().splitlines()]
+    assert [(r["key_id"], r["word"]) for r in records] == [(str(seven.pk), "7"), (str(other.pk), "not a digit")]
 
 
 def test_filters_select_status_source_and_date(tmp_path):

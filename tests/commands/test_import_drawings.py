@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 
 from collector.errors import StorageUnavailable
 from collector.models import Drawing
-from tests.commands.builders import stored_drawing
+from tests.commands.builders import not_a_digit_image, stored_drawing, stored_not_a_digit
 from tests.ml.drawings import draw_digit, encode
 from tests.support.s3 import BUCKET
 
@@ -40,6 +40,42 @@ def test_labels_from_file_names(tmp_path):
     out = run(str(tmp_path), "--label-from", "filename")
     assert sorted(Drawing.objects.values_list("label", flat=True)) == [0, 4, 7]
     assert "Skipped 1: no label in the filename name." in out
+
+
+def not_a_digit_file(path, **kwargs):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(encode(not_a_digit_image(**kwargs)))
+    return path
+
+
+@pytest.mark.parametrize("folder", ["not-a-digit", "Not-A-Digit", "10"])
+def test_a_not_a_digit_folder_imports_as_label_10(tmp_path, folder):
+    not_a_digit_file(tmp_path / folder / "plus.png")
+    image_file(tmp_path / "1" / "one.png", "1")
+    out = run(str(tmp_path), "--label-from", "folder")
+    assert sorted(Drawing.objects.values_list("label", "source", "status")) == [(1, "import", "pending"), (10, "import", "pending")]
+    assert "  1: 1\n  not a digit: 1\n" in out
+
+
+def test_not_a_digit_file_names_import_as_label_10(tmp_path):
+    for name, width in (("not-a-digit_0001.png", 10), ("not-a-digit-b.png", 14), ("10_0003.png", 22), ("10.png", 26)):
+        not_a_digit_file(tmp_path / name, width=width)
+    for name in ("11_0001.png", "not-a-digits.png", "100.png"):
+        not_a_digit_file(tmp_path / name, width=30)
+    out = run(str(tmp_path), "--label-from", "filename")
+    assert list(Drawing.objects.values_list("label", flat=True)) == [10, 10, 10, 10]
+    assert "Skipped 3: no label in the filename name." in out
+
+
+def test_a_png_export_of_not_a_digit_drawings_imports_back_as_label_10(tmp_path):
+    kept = [stored_not_a_digit(width=12), stored_not_a_digit(width=20), stored_drawing("4")]
+    hashes = {drawing.sha256: drawing.label for drawing in kept}
+    call_command("export_dataset", "--output", str(tmp_path / "png"), "--format", "png", "--raw", stdout=io.StringIO(), stderr=io.StringIO())
+    Drawing.objects.all().delete()
+    out = run(str(tmp_path / "png"), "--label-from", "folder")
+    assert "Imported 3 of 3 files" in out
+    assert {drawing.sha256: drawing.label for drawing in Drawing.objects.all()} == hashes
+    assert set(Drawing.objects.values_list("source", "status")) == {("import", "pending")}
 
 
 def test_duplicates_already_stored_or_repeated_are_skipped(tmp_path):

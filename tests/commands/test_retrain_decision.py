@@ -37,3 +37,22 @@ def test_auto_activates_when_nothing_was_active():
 def test_yes_and_no_override_the_comparison():
     assert decide(scores(0.99, 0.9), scores(0.5, 0.1), "yes") == (True, "Activated as asked (--activate yes).")
     assert decide(scores(0.5, 0.1), scores(0.99, 0.9), "no") == (False, "Left inactive as asked (--activate no).")
+
+
+def with_not_a_digit(scores_: dict, rejected: float | None) -> dict:
+    return {**scores_, "not_a_digit_holdout": None if rejected is None else {"accuracy": rejected}}
+
+
+def test_auto_keeps_the_active_version_when_fewer_not_a_digit_drawings_are_rejected():
+    activated, reason = decide(with_not_a_digit(scores(0.99, 0.9), 0.8), with_not_a_digit(scores(0.99, 0.9), 0.6), "auto")
+    assert not activated and "Not-a-digit rejected 60.00% vs 80.00% (worse)" in reason
+
+
+def test_more_not_a_digit_drawings_rejected_counts_as_better():
+    activated, reason = decide(with_not_a_digit(scores(0.99, 0.9), 0.6), with_not_a_digit(scores(0.99, 0.9), 0.8), "auto")
+    assert activated and "Not-a-digit rejected 80.00% vs 60.00% (better)" in reason
+
+
+def test_without_not_a_digit_drawings_the_verdict_does_not_mention_them():
+    _, reason = decide(with_not_a_digit(scores(0.99, 0.9), None), with_not_a_digit(scores(0.99, 0.9), None), "auto")
+    assert "Not-a-digit" not in reason

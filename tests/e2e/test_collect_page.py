@@ -11,6 +11,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from collector.models import Drawing
+from ml.constants import NOT_A_DIGIT
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 # A first save loads the model in the live server; on a busy machine that takes seconds.
@@ -36,6 +37,13 @@ DIGIT_STROKES = {
 def fresh_counts():
     """The live server shares this process's cache: counts cached by an earlier test must go."""
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def digit_prompts(monkeypatch):
+    """Prompts are digits only, so a test can draw what it is asked for; the live server runs in
+    this process, so it sees the patched share. A test that wants not-a-digit prompts sets it again."""
+    monkeypatch.setattr("collector.selectors.NOT_A_DIGIT_PROMPT_SHARE", 0.0)
 
 
 def test_the_shared_canvas_module_is_there():
@@ -145,3 +153,51 @@ def test_a_drawing_unsent_when_the_tab_closes_is_sent_on_the_next_visit(live_ser
     open_collect_page(page, live_server)
     expect(page.locator("[data-testid=saves] li.saved")).to_have_count(1, timeout=SAVED_WITHIN_MS)
     assert list(Drawing.objects.values_list("label", flat=True)) == [label]
+
+
+# A cross in a box: something that is not a digit.
+NOT_A_DIGIT_STROKES = [[(0.2, 0.2), (0.8, 0.2), (0.8, 0.8), (0.2, 0.8), (0.2, 0.2)], [(0.2, 0.2), (0.8, 0.8)], [(0.8, 0.2), (0.2, 0.8)]]
+
+
+def draw_strokes(page, strokes) -> None:
+    box = page.locator("canvas").bounding_box()
+    for stroke in strokes:
+        points = [(box["x"] + x * box["width"], box["y"] + y * box["height"]) for x, y in stroke]
+        page.mouse.move(*points[0])
+        page.mouse.down()
+        for point in points[1:]:
+            page.mouse.move(*point, steps=6)
+        page.mouse.up()
+
+
+def test_a_not_a_digit_prompt_says_why_and_stores_label_10(live_server, page, results_dir, monkeypatch):
+    monkeypatch.setattr("collector.selectors.NOT_A_DIGIT_PROMPT_SHARE", 1.0)
+    plan = open_collect_page(page, live_server)
+    assert set(plan) == {NOT_A_DIGIT}
+    expect(page.locator("#prompt")).to_have_text("Draw something that is not a digit")
+    expect(page.locator("[data-role=reason]")).to_have_text("A letter, a symbol or a doodle: it teaches the model what to refuse.")
+    expect(page.locator(".label-picker button[aria-pressed=true]")).to_have_text("not a digit")
+    draw_strokes(page, NOT_A_DIGIT_STROKES)
+    page.keyboard.press("Enter")
+    saved = page.locator("[data-testid=saves] li.saved")
+    expect(saved).to_have_count(1, timeout=SAVED_WITHIN_MS)
+    expect(saved).to_contain_text("Saved your not-a-digit drawing")
+    expect(page.locator('.label-counts li[data-label="10"] .count-value')).to_have_text("1")
+    page.screenshot(path=results_dir / "collect-not-a-digit.png", full_page=True)
+    stored = Drawing.objects.get()
+    assert (stored.label, stored.source, stored.status) == (NOT_A_DIGIT, "collect", "pending")
+    assert page.console_errors == []
+
+
+def test_key_n_picks_not_a_digit_and_a_digit_key_picks_back(live_server, page):
+    open_collect_page(page, live_server)
+    page.keyboard.press("n")
+    expect(page.locator(".label-picker button[aria-pressed=true]")).to_have_text("not a digit")
+    expect(page.locator("[data-role=reason]")).to_be_visible()
+    draw_strokes(page, NOT_A_DIGIT_STROKES)
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-testid=saves] li.saved")).to_have_count(1, timeout=SAVED_WITHIN_MS)
+    assert list(Drawing.objects.values_list("label", flat=True)) == [NOT_A_DIGIT]
+    page.keyboard.press("3")
+    expect(page.locator("#prompt")).to_have_text("Draw a 3")
+    expect(page.locator("[data-role=reason]")).to_be_hidden()

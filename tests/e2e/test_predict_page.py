@@ -4,11 +4,14 @@ import base64
 import io
 import re
 
+import numpy as np
 import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
 from collector.models import Drawing
+from ml.constants import NOT_A_DIGIT
+from recognizer.predicting import png_data_url
 from tests.support.browser import draw_with_finger, stroke_points
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -89,6 +92,23 @@ def test_feedback_no_it_was_4_stores_a_pending_labeled_drawing(live_server, page
     assert page.console_errors == []
 
 
+def test_feedback_no_it_was_not_a_digit_stores_a_pending_label_10_drawing(live_server, page, results_dir):
+    open_page(page, live_server)
+    draw_with_mouse(page, SEVEN)
+    expect(prediction(page)).to_have_text("7", timeout=PREDICTION_TIMEOUT_MS)
+    expect(page.locator("#draw-app")).to_have_attribute("aria-busy", "false")
+    page.get_by_role("button", name="No", exact=True).click()
+    expect(page.locator('[data-role="picker-question"]')).to_have_text("No, it was:")
+    page.get_by_role("button", name="not a digit").click()
+    expect(page.locator('[data-role="feedback-status"]')).to_have_text("Thank you! Kept as not a digit for review.")
+    save_settled_screenshot(page, results_dir / "predict-feedback-not-a-digit.png")
+    page.locator(".result").screenshot(path=results_dir / "predict-feedback-not-a-digit-panel.png")
+    drawing = Drawing.objects.get()
+    assert (drawing.label, drawing.status, drawing.source, drawing.predicted_label) == (NOT_A_DIGIT, "pending", "feedback", 7)
+    assert drawing.predictions.get().feedback_label == NOT_A_DIGIT
+    assert page.console_errors == []
+
+
 def test_touch_drawing_is_recognized_without_scrolling(live_server, phone_page, results_dir):
     page, sent = phone_page, []
     page.on("request", lambda request: sent.append(request.post_data_json) if request.url.endswith("/api/predict") else None)
@@ -145,18 +165,73 @@ def test_live_predictions_arrive_while_the_pen_is_down(live_server, page):
     expect(page.locator("#draw-app")).to_have_attribute("aria-busy", "false")
 
 
-def test_unsure_answer_asks_whether_a_digit_was_drawn(live_server, page):
-    unsure = {
+def fake_answer(**fields) -> dict:
+    """A /api/predict answer for a Playwright route, unsure unless `fields` say otherwise."""
+    answer = {
         "digit": 3, "confidence": 0.31, "probabilities": [0.05, 0.05, 0.1, 0.31, 0.09, 0.1, 0.1, 0.05, 0.1, 0.05],
         "top": [{"digit": 3, "probability": 0.31}, {"digit": 2, "probability": 0.1}, {"digit": 5, "probability": 0.1}],
-        "accepted": False, "model_version": "v-test", "input_image": "data:image/png;base64,", "prediction_id": "00000000-0000-0000-0000-000000000000",
+        "accepted": False, "not_a_digit": 0.2, "model_version": "v-test", "input_image": png_data_url(np.zeros((28, 28, 1))),
+        "prediction_id": "00000000-0000-0000-0000-000000000000",
     }
-    page.route("**/api/predict", lambda route: route.fulfill(json=unsure))
+    return {**answer, **fields}
+
+
+def test_an_unsure_digit_says_which_two_it_could_be(live_server, page, results_dir):
+    page.route("**/api/predict", lambda route: route.fulfill(json=fake_answer()))
     open_page(page, live_server)
     draw_with_mouse(page, ONE)
-    expect(page.get_by_text("Not sure — did you draw a digit?")).to_be_visible()
-    expect(prediction(page)).to_have_text("3")
+    expect(page.locator('[data-role="unsure"]')).to_have_text("Not sure — could be 3 or 2.")
+    expect(prediction(page)).to_have_text("?")
     expect(page.locator('[data-role="model-version"]')).to_have_text("Model v-test")
+    assert "%" not in page.locator(".result").inner_text()
+    save_settled_screenshot(page, results_dir / "predict-unsure-could-be.png")
+
+
+# An "8" answer where "not a digit" takes nearly all the probability: the ten digit
+# probabilities, which only say which digit it would be, still put 8 at 100%.
+NOT_A_DIGIT_ANSWER = fake_answer(
+    digit=8, confidence=0.0001, not_a_digit=0.97, probabilities=[0.0] * 8 + [0.9995, 0.0005],
+    top=[{"digit": 8, "probability": 0.9995}, {"digit": 9, "probability": 0.0005}, {"digit": 0, "probability": 0.0}],
+)
+
+
+def test_an_answer_that_is_not_a_digit_says_so_in_words_without_100_percent(live_server, page, results_dir):
+    page.route("**/api/predict", lambda route: route.fulfill(json=NOT_A_DIGIT_ANSWER))
+    open_page(page, live_server)
+    draw_with_mouse(page, ONE)
+    unsure = page.locator('[data-role="unsure"]')
+    expect(unsure).to_have_text("Not sure — looks like a letter or a shape, not a digit.")
+    expect(prediction(page)).to_have_text("?")
+    panel = page.locator(".result")
+    expect(panel).to_have_class(re.compile(r"\brejected\b"))
+    expect(page.locator('[data-role="bars-caption"]')).to_have_text("If it is a digit, which one:")
+    expect(page.locator('[data-role="top3"] li')).to_have_count(0)
+    assert "%" not in panel.inner_text()  # Neither "100%" beside "Not sure" nor any other share.
+    assert float(page.locator('[data-role="bars"]').evaluate("bars => getComputedStyle(bars).opacity")) < 1
+    assert float(page.locator('.bar[data-digit="8"] .bar-fill').evaluate("fill => fill.style.width").rstrip("%")) > 99  # The bars stay, dimmed.
+    # Nothing to say "yes" to: the page asks what was drawn, "not a digit" among the answers.
+    expect(page.get_by_role("button", name="Yes", exact=True)).to_be_hidden()
+    expect(page.locator('[data-role="picker-question"]')).to_have_text("What did you draw?")
+    expect(page.get_by_role("button", name="not a digit")).to_be_visible()
+    save_settled_screenshot(page, results_dir / "predict-not-a-digit-words.png")
+    panel.screenshot(path=results_dir / "predict-not-a-digit-panel.png")
+    assert page.console_errors == []
+
+
+def test_the_not_a_digit_answer_is_keyboard_usable(live_server, page):
+    sent = []
+    page.route("**/api/predict", lambda route: route.fulfill(json=NOT_A_DIGIT_ANSWER))
+    page.route("**/feedback", lambda route: sent.append(route.request.post_data_json) or route.fulfill(status=201, json={"drawing_id": 1, "label": 10, "status": "pending"}))
+    open_page(page, live_server)
+    draw_with_mouse(page, ONE)
+    expect(page.locator("#draw-app")).to_have_attribute("aria-busy", "false")
+    nine = page.locator('[data-role="picker"] [data-label="9"]')
+    nine.focus()
+    page.keyboard.press("Tab")  # The button after 9 is "not a digit".
+    expect(page.get_by_role("button", name="not a digit")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator('[data-role="feedback-status"]')).to_have_text("Thank you! Kept as not a digit for review.")
+    assert [(body["correct"], body["label"]) for body in sent] == [(False, 10)]
 
 
 def test_server_error_is_shown_as_its_sentence(live_server, page):

@@ -16,7 +16,8 @@ BAD_DECISIONS = {
     "drawing-beyond-bigint": {"drawing": str(10**20), "decision": "verify"},
     "unknown-decision": {"drawing": "1", "decision": "delete-everything"},
     "relabel-without-label": {"drawing": "1", "decision": "relabel"},
-    "relabel-to-10": {"drawing": "1", "decision": "relabel", "label": "10"},
+    "relabel-to-11": {"drawing": "1", "decision": "relabel", "label": "11"},
+    "relabel-to-not-a-digit-name": {"drawing": "1", "decision": "relabel", "label": "not-a-digit"},
     "relabel-to-text": {"drawing": "1", "decision": "relabel", "label": "seven"},
 }
 

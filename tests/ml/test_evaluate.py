@@ -115,3 +115,17 @@ def test_rejection_report_compares_with_a_max_softmax_baseline():
     assert report["negative_rejection"] == 1.0
     assert report["baseline_max_softmax"]["digit_acceptance"] == 0.95
     assert report["baseline_max_softmax"]["negative_rejection"] == 0.0
+
+
+def test_not_a_digit_report_counts_the_share_rejected():
+    rows = probabilities({NOT_A_DIGIT: 0.9}, {3: 0.3}, {3: 0.95}, {4: 0.4, NOT_A_DIGIT: 0.55})
+    assert evaluate.not_a_digit_report(rows, threshold=0.5) == {"count": 4, "rejected": 0.75}
+
+
+def test_not_a_digit_report_of_nothing_has_no_rate():
+    assert evaluate.not_a_digit_report(np.zeros((0, NUM_CLASSES)), threshold=0.5) == {"count": 0, "rejected": None}
+
+
+def test_split_not_a_digit_separates_label_10_from_the_digits():
+    digits, negatives = evaluate.split_not_a_digit(np.array([0, NOT_A_DIGIT, 9, NOT_A_DIGIT]))
+    assert digits.tolist() == [True, False, True, False] and negatives.tolist() == [False, True, False, True]

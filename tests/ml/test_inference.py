@@ -18,39 +18,86 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def row(**probabilities) -> np.ndarray:
-    """11 class probabilities: named digits (d3=0.5) and `nad` for "not a digit"; zeros elsewhere."""
-    values = np.zeros(NUM_CLASSES)
+    """Logits of 11 class probabilities: named digits (d3=0.5) and `nad` for "not a digit"; the
+    other classes get a probability too small to matter (e**-40 of the largest)."""
+    values = np.full(NUM_CLASSES, -40.0)
     for name, p in probabilities.items():
-        values[NOT_A_DIGIT if name == "nad" else int(name[1:])] = p
+        values[NOT_A_DIGIT if name == "nad" else int(name[1:])] = np.log(p)
+    return values
+
+
+def predicted(logits: np.ndarray, threshold: float = 0.5) -> Prediction:
+    return to_prediction(logits=logits, threshold=threshold)
+
+
+def digits_and_nad(digits: dict, nad: float) -> np.ndarray:
+    """Raw logits: {digit: logit} for some digits (0 for the others) and the "not a digit" logit."""
+    values = np.zeros(NUM_CLASSES)
+    for digit, logit in digits.items():
+        values[digit] = logit
+    values[NOT_A_DIGIT] = nad
     return values
 
 
 def test_prediction_has_ten_digit_probabilities_summing_to_one():
-    prediction = to_prediction(row(d3=0.6, d8=0.2, d5=0.1, nad=0.1), threshold=0.5)
+    prediction = predicted(row(d3=0.6, d8=0.2, d5=0.1, nad=0.1))
     assert len(prediction.probabilities) == 10
     assert sum(prediction.probabilities) == pytest.approx(1.0)
     assert prediction.probabilities[3] == pytest.approx(0.6 / 0.9)
 
 
 def test_prediction_top_three_are_sorted_most_likely_first():
-    prediction = to_prediction(row(d3=0.5, d8=0.2, d5=0.25, nad=0.05), threshold=0.5)
+    prediction = predicted(row(d3=0.5, d8=0.2, d5=0.25, nad=0.05))
     assert [t["digit"] for t in prediction.top] == [3, 5, 8]
     probabilities = [t["probability"] for t in prediction.top]
     assert probabilities == sorted(probabilities, reverse=True) and len(probabilities) == TOP_K
 
 
 def test_prediction_reports_digit_confidence_and_not_a_digit():
-    prediction = to_prediction(row(d7=0.7, d1=0.2, nad=0.1), threshold=0.5)
+    prediction = predicted(row(d7=0.7, d1=0.2, nad=0.1))
     assert (prediction.digit, prediction.confidence, prediction.not_a_digit) == (7, pytest.approx(0.7), pytest.approx(0.1))
     assert prediction.accepted
 
 
 def test_prediction_below_the_threshold_is_not_accepted():
-    assert not to_prediction(row(d7=0.4, d1=0.35, nad=0.25), threshold=0.5).accepted
+    assert not predicted(row(d7=0.4, d1=0.35, nad=0.25)).accepted
 
 
 def test_prediction_beaten_by_not_a_digit_is_not_accepted():
-    assert not to_prediction(row(d7=0.45, nad=0.55), threshold=0.3).accepted
+    assert not predicted(row(d7=0.45, nad=0.55), threshold=0.3).accepted
+
+
+@pytest.mark.parametrize("lead", [40, 120, 400])
+def test_digit_probabilities_sum_to_one_when_not_a_digit_dominates(lead):
+    # The old answer divided the 11-class digit probabilities by their sum: beyond ~90 nats
+    # they are all 0.0 in float32, and the ten values summed to 0 (or ~1e-8 near 40 nats).
+    logits = digits_and_nad({8: 3.0, 3: 2.0, 9: 1.0}, nad=3.0 + lead)
+    prediction = predicted(logits.astype(np.float32))
+    assert sum(prediction.probabilities) == pytest.approx(1.0, abs=1e-9)
+    expected = np.exp(logits[:10]) / np.exp(logits[:10]).sum()
+    assert prediction.probabilities == pytest.approx(list(expected), rel=1e-6)
+    assert prediction.digit == 8 and prediction.probabilities[8] == pytest.approx(expected[8])
+    assert prediction.not_a_digit == pytest.approx(1.0)
+    assert prediction.confidence == pytest.approx(np.exp(-lead), rel=1e-4)
+    assert not prediction.accepted
+    assert all(np.isfinite(prediction.probabilities)) and np.isfinite(prediction.confidence)
+
+
+def test_confidence_is_the_top_digits_probability_among_all_eleven_classes():
+    logits = digits_and_nad({4: 2.0, 9: 1.0}, nad=1.5)
+    prediction = predicted(logits, threshold=0.3)
+    everything = np.exp(logits) / np.exp(logits).sum()
+    assert prediction.confidence == pytest.approx(everything[4])
+    assert prediction.not_a_digit == pytest.approx(everything[NOT_A_DIGIT])
+    assert prediction.probabilities[4] == pytest.approx(np.exp(2.0) / (np.exp(2.0) + np.exp(1.0) + 8))
+    assert prediction.accepted == (everything[4] >= 0.3 and everything[4] > everything[NOT_A_DIGIT])
+
+
+def test_top_repeats_the_largest_of_the_ten_probabilities():
+    prediction = predicted(digits_and_nad({2: 1.0, 6: 4.0, 0: 2.5, 7: 2.5}, nad=60.0))
+    assert [t["digit"] for t in prediction.top] == [6, 0, 7]  # Ties keep the lower digit first.
+    assert [t["probability"] for t in prediction.top] == [prediction.probabilities[d] for d in (6, 0, 7)]
+    assert prediction.top[0]["digit"] == prediction.digit
 
 
 def test_predictor_predicts_one_preprocessed_drawing(tiny_version):
@@ -59,6 +106,12 @@ def test_predictor_predicts_one_preprocessed_drawing(tiny_version):
     assert isinstance(prediction, Prediction)
     assert 0 <= prediction.digit <= 9 and prediction.top[0]["digit"] == prediction.digit
     assert sum(prediction.probabilities) == pytest.approx(1.0, abs=1e-5)
+    assert prediction.not_a_digit == pytest.approx(float(predictor.probabilities(preprocess(encode(canvas_drawing("7")))[np.newaxis])[0, NOT_A_DIGIT]), abs=1e-5)
+
+
+def test_predictions_of_a_batch_match_one_by_one(tiny_version, sample_inputs):
+    predictor, _ = load_predictor(tiny_version)
+    assert predictor.predictions(sample_inputs) == [predictor.predict(x) for x in sample_inputs]
 
 
 def test_predictor_probabilities_of_a_batch(tiny_version, sample_inputs):

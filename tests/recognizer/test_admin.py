@@ -162,3 +162,9 @@ def test_changelist_sorts_by_live_accuracy(staff):
     column = ModelVersionAdmin.list_display.index("live_accuracy") + 1
     shown = list(staff.get(CHANGELIST, {"o": f"-{column}"}).context["cl"].result_list)
     assert shown.index(good) < shown.index(poor)
+
+
+def test_prediction_log_names_feedback_label_10_not_a_digit(staff):
+    prediction(digit=3, feedback_correct=False, feedback_label=10, not_a_digit=0.91)
+    html = staff.get(reverse("admin:recognizer_prediction_changelist")).content.decode()
+    assert '<td class="field-feedback_label">not a digit</td>' in html

@@ -80,10 +80,51 @@ def test_wrong_prediction_with_the_predicted_label_is_a_conflict(client):
     assert_error(give(client, prediction(digit=7), correct=False, label=7), 400, "label_conflict")
 
 
-@pytest.mark.parametrize("label", [-1, 10, "7", 7.5, True, [4]])
-def test_label_that_is_not_a_digit_is_400(client, label):
+@pytest.mark.parametrize("label", [-1, 11, "7", "10", "ten", "Not-A-Digit", 3.0, 10.0, 7.5, True, False, None, [4]])
+def test_label_that_is_not_a_label_is_400(client, label):
     predicted = prediction(digit=9)
-    assert_error(give(client, predicted, correct=False, label=label), 400, "invalid_label")
+    response = give(client, predicted, correct=False, label=label)
+    assert_error(response, 400, "invalid_label")
+    assert '10 or "not-a-digit"' in response.json()["error"]["message"]
+    assert_nothing_written(predicted)
+
+
+def test_a_null_label_is_refused_even_when_the_prediction_was_right(client):
+    predicted = prediction(digit=7)
+    assert_error(give(client, predicted, correct=True, label=None), 400, "invalid_label")
+    assert_nothing_written(predicted)
+
+
+@pytest.mark.parametrize("label", [10, "not-a-digit"])
+def test_no_it_was_not_a_digit_stores_a_pending_drawing_labeled_10(client, label):
+    predicted = prediction(digit=8, confidence=0.6, accepted=True, not_a_digit=0.3)
+    response = give(client, predicted, correct=False, label=label, strokes=[[[1, 2], [3, 4], [0, 16]]])
+    assert response.status_code == 201
+    assert response.json() == {"drawing_id": Drawing.objects.get().pk, "label": 10, "status": "pending"}
+    drawing = Drawing.objects.get()
+    assert (drawing.label, drawing.source, drawing.status, drawing.strokes) == (10, "feedback", "pending", [[[1, 2], [3, 4], [0, 16]]])
+    assert (drawing.predicted_label, drawing.prediction_confidence) == (8, 0.6)
+    predicted.refresh_from_db()
+    assert (predicted.feedback_correct, predicted.feedback_label, predicted.drawing) == (False, 10, drawing)
+
+
+def test_a_drawing_the_model_called_no_digit_records_that_opinion(client):
+    predicted = prediction(digit=3, confidence=0.01, accepted=False, not_a_digit=0.97)
+    response = give(client, predicted, correct=False, label="not-a-digit")
+    drawing = Drawing.objects.get(pk=response.json()["drawing_id"])
+    assert (drawing.label, drawing.predicted_label, drawing.prediction_confidence) == (10, 10, 0.97)
+    assert not drawing.disagrees
+
+
+def test_a_prediction_logged_without_not_a_digit_records_its_digit(client):
+    predicted = prediction(digit=3, confidence=0.2, accepted=False)
+    response = give(client, predicted, correct=False, label=10)
+    assert Drawing.objects.get(pk=response.json()["drawing_id"]).predicted_label == 3
+
+
+def test_right_with_the_label_not_a_digit_is_a_conflict(client):
+    predicted = prediction(digit=7)
+    assert_error(give(client, predicted, correct=True, label="not-a-digit"), 400, "label_conflict")
     assert_nothing_written(predicted)
 
 

@@ -8,7 +8,10 @@ from django.db import OperationalError
 from django.test import Client
 from PIL import Image
 
+import numpy as np
+
 from ml import constants
+from ml.inference import Predictor
 from ml.errors import ArtifactError
 from recognizer.models import Prediction
 from recognizer.serving import active_model
@@ -19,7 +22,8 @@ URL = "/api/predict"
 
 
 def assert_prediction_body(body: dict) -> None:
-    assert set(body) == {"digit", "confidence", "probabilities", "top", "accepted", "model_version", "input_image", "prediction_id"}
+    assert set(body) == {"digit", "confidence", "probabilities", "top", "accepted", "not_a_digit", "model_version", "input_image", "prediction_id"}
+    assert 0 <= body["not_a_digit"] <= 1 and body["confidence"] + body["not_a_digit"] <= 1 + 1e-6
     assert body["digit"] in range(10)
     assert len(body["probabilities"]) == 10 and math.isclose(sum(body["probabilities"]), 1.0, abs_tol=1e-4)
     assert [t["digit"] for t in body["top"]][0] == body["digit"] and len(body["top"]) == 3
@@ -72,7 +76,7 @@ def test_each_prediction_is_logged_without_the_image(client):
     body = post_json(client, URL, {"image": digit_url("7")}).json()
     row = Prediction.objects.get(pk=body["prediction_id"])
     assert (row.digit, row.accepted, row.model_version.tag) == (body["digit"], body["accepted"], body["model_version"])
-    assert math.isclose(row.confidence, body["confidence"])
+    assert math.isclose(row.confidence, body["confidence"]) and math.isclose(row.not_a_digit, body["not_a_digit"])
     assert row.drawing is None and row.feedback_at is None
 
 
@@ -177,3 +181,27 @@ def test_database_down_while_logging_is_503(client, monkeypatch):
 
 def _missing_artifact(key):
     raise ArtifactError(f"{key} is missing from storage.")
+
+
+def not_a_digit_by(lead: float):
+    """Scaled logits where "not a digit" beats the best digit (an 8, then a 3) by `lead` nats."""
+
+    def scaled_logits(self, batch):
+        logits = np.zeros((len(batch), constants.NUM_CLASSES), np.float32)
+        logits[:, 8], logits[:, 3], logits[:, constants.NOT_A_DIGIT] = 2.0, 1.0, 2.0 + lead
+        return logits
+
+    return scaled_logits
+
+
+@pytest.mark.parametrize("lead", [45.0, 120.0])
+def test_when_not_a_digit_takes_nearly_everything_the_ten_probabilities_still_sum_to_1(client, monkeypatch, lead):
+    monkeypatch.setattr(Predictor, "scaled_logits", not_a_digit_by(lead))
+    body = post_json(client, URL, {"image": digit_url("7")}).json()
+    assert_prediction_body(body)
+    assert math.isclose(sum(body["probabilities"]), 1.0, abs_tol=1e-9)
+    assert body["digit"] == 8 and body["top"][0] == {"digit": 8, "probability": body["probabilities"][8]}
+    assert [t["digit"] for t in body["top"]][:2] == [8, 3]
+    assert body["probabilities"][8] == pytest.approx(np.exp(2) / (np.exp(2) + np.exp(1) + 8), rel=1e-6)  # Eight digits at logit 0.
+    assert body["not_a_digit"] == pytest.approx(1.0) and body["confidence"] < 1e-15 and body["accepted"] is False
+    assert Prediction.objects.get(pk=body["prediction_id"]).not_a_digit == pytest.approx(1.0)

@@ -8,7 +8,9 @@ from django.utils.module_loading import import_string
 from PIL import Image
 
 from collector.services import SubmittedPrediction, drawing_submit
+from ml.constants import NOT_A_DIGIT, NUM_CLASSES
 from ml.errors import ArtifactError, BlankImage
+from ml.inference import Predictor
 from ml.preprocess import preprocess
 from recognizer.models import Prediction
 from recognizer.predicting import gray_png, predict_submission, prediction_create
@@ -23,6 +25,7 @@ def test_prediction_create_logs_the_answer_of_the_active_version():
     assert row.model_version == active_version()
     assert (row.digit, row.accepted) == (result.answer.digit, result.answer.accepted)
     assert row.confidence == pytest.approx(result.answer.confidence)
+    assert row.not_a_digit == pytest.approx(result.answer.not_a_digit)
     assert abs((timezone.now() - row.created).total_seconds()) < 60
     assert (row.feedback_correct, row.feedback_label, row.drawing) == (None, None, None)
 
@@ -35,6 +38,7 @@ def test_a_prediction_logged_outside_any_transaction_is_complete_and_leaves_the_
     row = Prediction.objects.get(pk=result.id)
     assert (row.model_version, row.digit, row.accepted) == (active_version(), result.answer.digit, result.answer.accepted)
     assert row.confidence == pytest.approx(result.answer.confidence)
+    assert row.not_a_digit == pytest.approx(result.answer.not_a_digit)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SHOW synchronous_commit")
@@ -52,6 +56,18 @@ def test_predict_submission_gives_the_collector_a_prediction():
     assert isinstance(prediction, SubmittedPrediction)
     assert prediction.digit == 7 and 0 <= prediction.confidence <= 1
     assert prediction.model_version == active_version().tag
+
+
+def test_predict_submission_records_not_a_digit_when_it_beats_every_digit(monkeypatch):
+    def not_a_digit(self, batch):
+        logits = np.zeros((len(batch), NUM_CLASSES), np.float32)
+        logits[:, NOT_A_DIGIT] = 6.0
+        return logits
+
+    monkeypatch.setattr(Predictor, "scaled_logits", not_a_digit)
+    prediction = predict_submission(preprocess(digit_url("7")))
+    assert prediction.digit == NOT_A_DIGIT
+    assert prediction.confidence == pytest.approx(np.exp(6) / (np.exp(6) + 10))
 
 
 def test_predict_submission_logs_no_prediction_row():

@@ -4,6 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from collector.exporters import FORMATS, ExportError, drawings_for_export, export_dataset
+from collector.labels import label_name
 from collector.management.progress import progress_bar
 from collector.models import Drawing
 
@@ -12,6 +13,7 @@ class Command(BaseCommand):
     help = (
         "Export drawings as npz (x: N x 28 x 28 uint8 model inputs, y, ids), MNIST-style IDX files, "
         "a folder of PNGs per label with manifest.csv, or Quick, Draw! ndjson with strokes. "
+        "Labels 0-9 are the digits, 10 is not-a-digit (its PNG folder and the classes.txt / class_names.npy class list say so). "
         "The same data always gives byte-identical output."
     )
 
@@ -32,7 +34,7 @@ class Command(BaseCommand):
                 raise CommandError(str(exc))
         self.stdout.write(self.style.SUCCESS(f"Exported {report.exported} drawings to {report.path} ({fmt})."))
         for label in sorted(report.per_label):
-            self.stdout.write(f"  {label}: {report.per_label[label]}")
+            self.stdout.write(f"  {label_name(label)}: {report.per_label[label]}")
         for reason, count in sorted(report.skipped.items()):
             self.stdout.write(self.style.WARNING(f"Skipped {count}: {reason}."))
         if report.skipped_ids:

@@ -18,7 +18,7 @@ class Command(BaseCommand):
         parser.set_defaults(mode="fine-tune")
         parser.add_argument("--epochs", type=int, help=f"default: {PRESETS['fine-tune'].epochs} for fine-tuning, {PRESETS['from-scratch'].epochs} from scratch")
         parser.add_argument("--mnist-dir", help="folder of MNIST IDX files (default: the MNIST_DIR setting)")
-        parser.add_argument("--activate", choices=ACTIVATION_CHOICES, default="auto", help="auto: only if not worse than the active version on both sets")
+        parser.add_argument("--activate", choices=ACTIVATION_CHOICES, default="auto", help="auto: only if not worse than the active version on every set measured (MNIST test, held-out drawings, held-out not-a-digit drawings)")
         parser.add_argument("--seed", type=int, default=0)
 
     def handle(self, *, mode, epochs, mnist_dir, activate, seed, verbosity, **options):
