@@ -52,8 +52,6 @@ HANDWRITING_FONTS = (
 @functools.cache
 def hershey_strokes(font: str, char: str) -> tuple:
     """The pen strokes of one Hershey glyph, y pointing down; () when the font lacks it."""
-    from HersheyFonts import HersheyFonts
-
     face = _hershey_font(font)
     strokes = [[(x, -y) for x, y in stroke] for stroke in face.strokes_for_text(char)]
     return tuple(tuple(s) for s in strokes if len(s) > 1)
@@ -61,7 +59,7 @@ def hershey_strokes(font: str, char: str) -> tuple:
 
 @functools.cache
 def _hershey_font(name: str):
-    from HersheyFonts import HersheyFonts
+    from HersheyFonts import HersheyFonts  # Only training draws glyphs: serving never imports the fonts.
 
     face = HersheyFonts()
     face.load_default_font(name)

@@ -48,7 +48,7 @@ def _pen_share(rng) -> float:
 
 
 def _transform(stroke: np.ndarray, rng) -> np.ndarray:
-    """Wobble (a smooth hand), then slant and rotate, all drawn per stroke from `rng`."""
+    """The stroke with a smooth wobble of its own (a shaky hand); `_fit` slants and rotates."""
     stroke = _densify(stroke)
     wobble = _smooth_noise(len(stroke), rng) * rng.uniform(0.0, 0.03)
     return stroke + wobble

@@ -58,14 +58,7 @@ def open_collect_page(page, live_server) -> list[int]:
 
 
 def draw(page, digit: int) -> None:
-    box = page.locator("canvas").bounding_box()
-    for stroke in DIGIT_STROKES[digit]:
-        points = [(box["x"] + x * box["width"], box["y"] + y * box["height"]) for x, y in stroke]
-        page.mouse.move(*points[0])
-        page.mouse.down()
-        for point in points[1:]:
-            page.mouse.move(*point, steps=6)
-        page.mouse.up()
+    draw_strokes(page, DIGIT_STROKES[digit])
 
 
 def prompted(page) -> int:
