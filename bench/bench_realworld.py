@@ -25,6 +25,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ml.artifacts import METADATA_FILE, TFLITE_FILE, load_predictor  # noqa: E402
+from ml.constants import PREPROCESSING_VERSION  # noqa: E402
 from ml.errors import InputError  # noqa: E402
 from ml.evaluate import auroc  # noqa: E402
 from ml.preprocess import preprocess  # noqa: E402
@@ -86,9 +87,17 @@ def _group(rows, predictions) -> dict:
 
 
 def previous_folder(rev: str, into: Path) -> Path:
+    """The bundled model of `rev`, marked as made for today's preprocessing.
+
+    The old preprocessing code is not at hand, so an older model is measured on the inputs
+    it would get if it were served today; the figures then compare the models alone.
+    """
     for name in (TFLITE_FILE, METADATA_FILE):
         blob = subprocess.run(["git", "show", f"{rev}:recognizer/bundled_model/{name}"], cwd=ROOT, capture_output=True, check=True).stdout
         (into / name).write_bytes(blob)
+    metadata = json.loads((into / METADATA_FILE).read_text())
+    metadata["preprocessing_version"] = PREPROCESSING_VERSION
+    (into / METADATA_FILE).write_text(json.dumps(metadata))
     return into
 
 

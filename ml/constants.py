@@ -11,7 +11,7 @@ NUM_CLASSES = len(CLASS_NAMES)
 
 # Bumped whenever preprocessing changes its output, so a model trained on one version is
 # never silently served inputs made by another.
-PREPROCESSING_VERSION = "3"
+PREPROCESSING_VERSION = "4"
 
 MAX_IMAGE_PIXELS = 4096 * 4096  # Refuse larger images before decoding them.
 MAX_IMAGE_BYTES = 5 * 1024 * 1024

@@ -10,7 +10,8 @@ from ml.digit_shapes import make_shaped_digits
 from ml.drawn_digits import make_drawn_digits
 from ml.glyphs import make_font_digits
 from ml.negatives import make_negatives
-from ml.preprocess import preprocess_many
+from ml.errors import BlankImage
+from ml.preprocess import preprocess, preprocess_many
 
 
 @dataclass
@@ -35,6 +36,22 @@ def make_split(x: np.ndarray, y, weight: float = 1.0) -> Split:
     return Split(x.astype(np.float32), y, np.full(len(y), weight, dtype=np.float32))
 
 
+def generated_split(images, labels) -> Split:
+    """Preprocess generated images, leaving out the few that come out blank.
+
+    A random drawing can land on nothing but an edge band (`ml.preprocess.drop_edge_bands`),
+    which preprocessing rightly refuses; such a sample teaches nothing, so it is dropped.
+    """
+    inputs, kept = [], []
+    for image, label in zip(images, labels):
+        try:
+            inputs.append(preprocess(image))
+        except BlankImage:
+            continue
+        kept.append(label)
+    return make_split(np.stack(inputs), kept)
+
+
 def mnist_split(split: str, mnist_dir=None, limit: int | None = None, seed: int = 0) -> Split:
     """MNIST images through the same preprocessing as everything else (optionally a sample)."""
     images, labels = mnist.load_split(split, mnist_dir)
@@ -45,26 +62,23 @@ def mnist_split(split: str, mnist_dir=None, limit: int | None = None, seed: int 
 
 
 def negative_split(count: int, seed: int) -> Split:
-    return make_split(preprocess_many(make_negatives(count, seed)), np.full(count, NOT_A_DIGIT))
+    return generated_split(make_negatives(count, seed), np.full(count, NOT_A_DIGIT))
 
 
 def drawn_split(count: int, seed: int) -> Split:
     """Canvas-style drawn digits: without them the "not a digit" class learns to reject the
     canvas's uniform strokes (which the synthetic negatives share) instead of shapes."""
-    images, labels = make_drawn_digits(count, seed)
-    return make_split(preprocess_many(images), labels)
+    return generated_split(*make_drawn_digits(count, seed))
 
 
 def shaped_split(count: int, seed: int) -> Split:
     """Digits in the styles real people use (`ml.digit_shapes`), any canvas, any pen."""
-    images, labels = make_shaped_digits(count, seed)
-    return make_split(preprocess_many(images), labels)
+    return generated_split(*make_shaped_digits(count, seed))
 
 
 def font_digit_split(count: int, seed: int) -> Split:
     """Digits from stroke fonts and handwriting fonts (`ml.glyphs`)."""
-    images, labels = make_font_digits(count, seed)
-    return make_split(preprocess_many(images), labels)
+    return generated_split(*make_font_digits(count, seed))
 
 
 def sklearn_digit_split() -> Split:

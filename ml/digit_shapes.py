@@ -2,7 +2,7 @@
 
 Each entry is one way of writing the digit, as strokes in a unit box (x right, y down), drawn
 by `ml.strokes.render` with a random hand and pen. Beside MNIST's own styles these add what
-the real drawings the site gets showed: polygonal zeros, open and closed 4s, 7s with and
+the real drawings the site gets showed: polygonal and slashed zeros, boxy 6s, open and closed 4s, 7s with and
 without a crossbar, continental 1s with a long flag, one-stroke figure-eights, 9s with a
 straight or curved tail, flat-topped 3s, looped 2s.
 """
@@ -38,6 +38,8 @@ SHAPES = {
         _rounded_polygon(3, 90, 0.5),
         _rounded_polygon(4, 45, 0.45),
         _rounded_polygon(5, -90, 0.4),
+        [arc(0.5, 0.5, 0.38, 0.5, -90, 270), [(0.78, 0.1), (0.22, 0.9)]],  # Slashed, as programmers write it.
+        [arc(0.5, 0.5, 0.35, 0.5, -90, 270), [(0.5, 0.2), (0.5, 0.8)]],  # With a centre stroke.
     ],
     1: [
         [[(0.5, 0.0), (0.5, 1.0)]],
@@ -71,6 +73,7 @@ SHAPES = {
     6: [
         [[(0.75, 0.0), (0.35, 0.3), (0.15, 0.65)] + arc(0.48, 0.72, 0.33, 0.28, 180, 540)],
         [arc(0.75, 0.55, 0.6, 0.55, 250, 175) + arc(0.48, 0.75, 0.33, 0.25, 180, 520)],
+        [[(0.8, 0.0), (0.2, 0.0), (0.15, 1.0), (0.85, 1.0), (0.85, 0.5), (0.18, 0.5)]],  # Boxy, one stroke.
     ],
     7: [
         [[(0.05, 0.0), (0.95, 0.0), (0.35, 1.0)]],

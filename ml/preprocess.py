@@ -26,6 +26,10 @@ UNEVEN_BACKGROUND = 0.08  # Border spread above this means a photo: subtract the
 SPECK_FRACTION = 0.04  # Blobs smaller than this share of the largest blob are dust, not ink.
 MIN_INK_EXTENT = 0.03  # A largest blob spanning less of the image's longer side is only a speck.
 MIN_INK_PIXELS = 3
+# A blob lying along one edge (within EDGE_BAND of the side, spanning EDGE_SPAN of its length)
+# is the edge of a sheet, a shadow or a ruler in a photo, not writing: nobody writes a digit
+# as one stroke along the border.
+EDGE_BAND, EDGE_SPAN = 0.25, 0.7
 NO_INK = "The image has no visible ink; draw a digit first."
 EIGHT_NEIGHBOURS = np.ones((3, 3), dtype=bool)  # Pixels touching at a corner are one blob.
 # Stroke widths (in THICKNESS_SIDE pixels) outside this range are eroded or dilated towards
@@ -76,7 +80,39 @@ def ink_map(gray: np.ndarray) -> np.ndarray:
         raise BlankImage(NO_INK)
     ink = np.clip(ink / peak, 0.0, 1.0)
     floor = otsu_threshold(ink) if photo else NOISE_FLOOR
-    return np.where(ink >= floor, ink, 0.0).astype(np.float32)
+    return drop_edge_bands(np.where(ink >= floor, ink, 0.0).astype(np.float32))
+
+
+def drop_edge_bands(ink: np.ndarray) -> np.ndarray:
+    """Remove blobs that run along an edge of the image; the rest is rescaled to peak 1.
+
+    Raises `BlankImage` when nothing else is left.
+    """
+    height, width = ink.shape
+    if not (ink[0].any() or ink[-1].any() or ink[:, 0].any() or ink[:, -1].any()):
+        return ink  # Nothing touches an edge: the common case (every canvas with a margin).
+    labels, _ = ndimage.label(ink > 0, structure=EIGHT_NEIGHBOURS)
+    bands = [
+        index
+        for index, (rows, cols) in enumerate(ndimage.find_objects(labels), start=1)
+        if _runs_along_edge(rows.start, rows.stop, height, cols.stop - cols.start, width)
+        or _runs_along_edge(cols.start, cols.stop, width, rows.stop - rows.start, height)
+    ]
+    if not bands:
+        return ink
+    # One pixel more than the blob: its faint rim, split from it by the threshold, goes too.
+    band = ndimage.binary_dilation(np.isin(labels, bands), structure=EIGHT_NEIGHBOURS)
+    ink = np.where(band, 0.0, ink).astype(np.float32)
+    peak = _peak(ink)
+    if peak <= 0.0:
+        raise BlankImage(NO_INK)
+    return np.clip(ink / peak, 0.0, 1.0).astype(np.float32)
+
+
+def _runs_along_edge(start: int, stop: int, side: int, length: int, edge_length: int) -> bool:
+    """True for a blob from `start` to `stop` across a side, `length` along the edge beside it."""
+    at_one_edge = (start == 0) != (stop == side)
+    return at_one_edge and stop - start <= EDGE_BAND * side and length >= EDGE_SPAN * edge_length
 
 
 def _peak(ink: np.ndarray) -> float:

@@ -125,6 +125,37 @@ def test_specks_in_a_photo_are_dropped():
     assert blobs == 1
 
 
+def with_band(image: Image.Image, edge: str, *, depth: float = 0.08, shade: int = 60) -> Image.Image:
+    """`image` with a dark band along one edge, as a sheet's edge or a shadow in a photo."""
+    banded = image.copy()
+    side = banded.size[0]
+    band = int(side * depth)
+    box = {"top": (0, 0, side, band), "bottom": (0, side - band, side, side), "left": (0, 0, band, side), "right": (side - band, 0, side, side)}[edge]
+    banded.paste(shade, box)
+    return banded
+
+
+@pytest.mark.parametrize("edge", ["top", "bottom", "left", "right"])
+def test_a_band_along_an_edge_of_a_photo_is_not_ink(edge):
+    photo = photo_of(with_band(draw_digit("7", width=14), edge), seed=2)
+    assert np.abs(preprocess(photo) - preprocess(draw_digit("7", width=14))).mean() <= PHOTO_CLOSE
+
+
+def test_strokes_that_touch_an_edge_are_kept():
+    # A 1 from the top edge to the bottom edge: it touches two edges and is no band.
+    touching = draw_digit("1", region=(0.0, -0.1, 1.2))
+    assert ink_bbox_side(preprocess(touching)) == constants.DIGIT_BOX
+    # A short stroke at an edge spans too little of it to be a band.
+    short = draw_digit("0", region=(0.3, 0.3, 0.4))
+    short.paste(0, (0, 0, 40, 12))
+    assert np.abs(preprocess(short) - preprocess(draw_digit("0", region=(0.3, 0.3, 0.4)))).mean() > SAME
+
+
+def test_a_band_alone_is_blank():
+    with pytest.raises(errors.BlankImage):
+        preprocess(with_band(blank(), "left", depth=0.2))
+
+
 @pytest.mark.parametrize("pen", [2, 3, 50])
 @pytest.mark.parametrize("digit", DIGITS)
 def test_thin_and_thick_strokes_are_normalized_to_mnist_width(digit, pen):
