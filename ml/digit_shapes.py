@@ -2,9 +2,9 @@
 
 Each entry is one way of writing the digit, as strokes in a unit box (x right, y down), drawn
 by `ml.strokes.render` with a random hand and pen. Beside MNIST's own styles these add what
-the real drawings the site gets showed: polygonal and slashed zeros, boxy 6s, open and closed 4s, 7s with and
-without a crossbar, continental 1s with a long flag, one-stroke figure-eights, 9s with a
-straight or curved tail, flat-topped 3s, looped 2s.
+the real drawings the site gets showed: polygonal and slashed zeros, boxy 6s, open and closed
+4s, 7s with and without a crossbar, continental 1s with a long flag, one-stroke figure-eights,
+9s with a straight or curved tail, flat-topped 3s, looped 2s.
 """
 
 import numpy as np
